@@ -1,0 +1,52 @@
+package dev.herald.mail;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The SMTP envelope: who the message is from (MAIL FROM) and who receives it (RCPT TO).
+ * Bcc recipients appear here and never in the headers.
+ *
+ * @param sender the reverse path; {@code ""} for the null sender {@code <>} (bounces)
+ * @param recipients the forward paths, de-duplicated, in order
+ */
+public record Envelope(String sender, List<String> recipients) {
+
+  public Envelope {
+    Objects.requireNonNull(sender, "sender");
+    if (!sender.isEmpty()) sender = Address.parse(sender).address();
+    Map<String, String> unique = new LinkedHashMap<>();
+    for (String r : recipients) {
+      Address a = Address.parse(r);
+      unique.putIfAbsent(a.mailboxKey(), a.address());
+    }
+    if (unique.isEmpty()) throw new InvalidMessageException("the envelope needs at least one recipient");
+    recipients = List.copyOf(unique.values());
+  }
+
+  /** MAIL FROM is the Sender if set, else From; RCPT TO is To, Cc and Bcc, each mailbox once. */
+  public static Envelope of(Email email) {
+    List<String> rcpt = new ArrayList<>();
+    for (List<Address> list : List.of(email.to(), email.cc(), email.bcc())) {
+      for (Address a : list) rcpt.add(a.address());
+    }
+    Address from = email.sender().or(email::from).orElseThrow(MimeRendererAccess::noSender);
+    return new Envelope(from.address(), rcpt);
+  }
+
+  private static final class MimeRendererAccess {
+    static InvalidMessageException noSender() {
+      return new InvalidMessageException("the message has no sender: set from (or the profile's from)");
+    }
+  }
+
+  /** True when the sender or a recipient has a non-ASCII local part. */
+  public boolean requiresSmtpUtf8() {
+    if (!sender.isEmpty() && Address.parse(sender).requiresSmtpUtf8()) return true;
+    for (String r : recipients) if (Address.parse(r).requiresSmtpUtf8()) return true;
+    return false;
+  }
+}
