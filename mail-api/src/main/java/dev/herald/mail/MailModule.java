@@ -1,0 +1,38 @@
+package dev.herald.mail;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import dev.herald.mail.spi.CredentialSourceFactory;
+import dev.herald.mail.spi.ProfileAdvisor;
+import dev.herald.mail.spi.TransportFactory;
+import java.util.Objects;
+
+/**
+ * Binds what {@link Providers#discover()} found: a {@code MapBinder<String, TransportFactory>},
+ * a {@code MapBinder<String, CredentialSourceFactory>}, the advisors and the configuration, so
+ * that {@link MailerFactory} can be injected. No I/O and no decisions here: a profile's
+ * {@code transport} key picks the factory later. Guice is an optional dependency of mail-api.
+ */
+public final class MailModule extends AbstractModule {
+  private final Providers providers;
+  private final HeraldConfig config;
+
+  public MailModule(Providers providers, HeraldConfig config) {
+    this.providers = Objects.requireNonNull(providers);
+    this.config = Objects.requireNonNull(config);
+  }
+
+  @Override protected void configure() {
+    MapBinder<String, TransportFactory> transports =
+        MapBinder.newMapBinder(binder(), String.class, TransportFactory.class);
+    providers.transports().forEach((name, f) -> transports.addBinding(name).toInstance(f));
+    MapBinder<String, CredentialSourceFactory> sources =
+        MapBinder.newMapBinder(binder(), String.class, CredentialSourceFactory.class);
+    providers.credentialSources().forEach((name, f) -> sources.addBinding(name).toInstance(f));
+    Multibinder<ProfileAdvisor> advisors = Multibinder.newSetBinder(binder(), ProfileAdvisor.class);
+    providers.advisors().forEach(a -> advisors.addBinding().toInstance(a));
+    bind(HeraldConfig.class).toInstance(config);
+    bind(Providers.class).toInstance(providers);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.herald.mail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.spi.ProfileAdvisor;
+import dev.herald.mail.spi.TraceListener;
+import dev.herald.mail.spi.Transport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sends {@link Email}s through a {@link Transport}, filling in a profile's defaults
+ * ({@code from}, {@code reply-to}, {@code headers}). Thread-safe; close it to release the
+ * transport's connections.
+ *
+ * <pre>{@code
+ * try (Mailer mailer = Mailer.fromProfile("personal")) {
+ *   mailer.send(Email.builder().to("bob@example.net").subject("Hi").text("Hello").build());
+ * }
+ * }</pre>
+ */
+public final class Mailer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Mailer.class.getName());
+
+  private final String name;
+  private final Transport transport;
+  private final Address defaultFrom;
+  private final List<Address> defaultReplyTo;
+  private final Map<String, String> defaultHeaders;
+  private final Config profileSettings;
+  private final List<ProfileAdvisor> advisors;
+
+  private Mailer(Builder b) {
+    this.name = b.name;
+    this.transport = Objects.requireNonNull(b.transport, "transport");
+    this.defaultFrom = b.from;
+    this.defaultReplyTo = List.copyOf(b.replyTo);
+    this.defaultHeaders = Map.copyOf(b.headers);
+    this.profileSettings = b.profile;
+    this.advisors = List.copyOf(b.advisors);
+  }
+
+  public static Builder builder() { return new Builder(); }
+
+  /** The named profile from the user's config ({@link HeraldConfig#load()}), with every provider on the class path. */
+  public static Mailer fromProfile(String name) {
+    return MailerFactory.of(Providers.discover(), HeraldConfig.load()).create(name, TraceListener.NONE, Mailer::logWarning);
+  }
+
+  /** A profile given as config, such as a test server's {@code profile()}; presets and defaults apply. */
+  public static Mailer fromProfile(Config profile) {
+    HeraldConfig config = HeraldConfig.defaults();
+    return MailerFactory.of(Providers.discover(), config)
+        .create(config.profile("custom", profile), TraceListener.NONE, Mailer::logWarning);
+  }
+
+  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors) {
+    Config s = profile.settings();
+    Builder b = builder().name(profile.name()).transport(transport);
+    b.profile = s;
+    b.advisors.addAll(advisors);
+    try {
+      if (s.hasPath("from")) b.from(s.getString("from"));
+      if (s.hasPath("reply-to")) {
+        ConfigValue v = s.getValue("reply-to");
+        if (v.valueType() == ConfigValueType.LIST) s.getStringList("reply-to").forEach(b::replyTo);
+        else b.replyTo(s.getString("reply-to"));
+      }
+      if (s.hasPath("headers")) {
+        for (Map.Entry<String, ConfigValue> e : s.getObject("headers").entrySet()) {
+          b.header(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+      }
+    } catch (InvalidMessageException | com.typesafe.config.ConfigException e) {
+      transport.close();
+      throw new InvalidConfigException("profile '" + profile.name() + "': " + e.getMessage(), e);
+    }
+    return b.build();
+  }
+
+  /** Applies the defaults, renders and sends. */
+  public SendReceipt send(Email email) {
+    Email complete = withDefaults(email);
+    return send(Envelope.of(complete), complete.render());
+  }
+
+  /** Sends an already rendered (or raw) message with an explicit envelope. */
+  public SendReceipt send(Envelope envelope, MessageContent content) {
+    try {
+      return transport.send(envelope, content);
+    } catch (MailException e) {
+      throw explained(e);
+    }
+  }
+
+  /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */
+  public Email withDefaults(Email email) {
+    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty()) return email;
+    Email.Builder b = email.toBuilder();
+    if (email.from().isEmpty() && defaultFrom != null) b.from(defaultFrom);
+    if (email.replyTo().isEmpty()) b.replyTo(defaultReplyTo);
+    for (Map.Entry<String, String> h : defaultHeaders.entrySet()) {
+      if (email.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase(h.getKey()))) b.header(h.getKey(), h.getValue());
+    }
+    return b.build();
+  }
+
+  /** Connects and checks the way to the server without sending anything; see {@link Transport#check()}. */
+  public Map<String, String> check() {
+    try {
+      return transport.check();
+    } catch (MailException e) {
+      throw explained(e);
+    }
+  }
+
+  /** The profile's name ({@code "custom"} for a builder-made mailer). */
+  public String name() { return name; }
+
+  public Transport transport() { return transport; }
+
+  /** The profile's default sender, if it has one. */
+  public Optional<Address> defaultFrom() { return Optional.ofNullable(defaultFrom); }
+
+  @Override public void close() { transport.close(); }
+
+  private MailException explained(MailException e) {
+    if (e.hint().isPresent()) return e;
+    for (ProfileAdvisor a : advisors) {
+      Optional<String> hint = a.explain(e, profileSettings);
+      if (hint.isPresent()) return e.withHint(hint.get());
+    }
+    return e;
+  }
+
+  private static void logWarning(String w) { LOG.log(System.Logger.Level.WARNING, w); }
+
+  @Override public String toString() { return "Mailer[" + name + " via " + transport.describe() + "]"; }
+
+  /** Builds a {@link Mailer} around a transport made in code. */
+  public static final class Builder {
+    private String name = "custom";
+    private Transport transport;
+    private Address from;
+    private final List<Address> replyTo = new ArrayList<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Config profile = ConfigFactory.empty();
+    private final List<ProfileAdvisor> advisors = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder name(String name) { this.name = Objects.requireNonNull(name); return this; }
+    public Builder transport(Transport transport) { this.transport = transport; return this; }
+    /** The sender used when a message has no From. */
+    public Builder from(String address) { this.from = Address.parse(address); return this; }
+    public Builder from(Address address) { this.from = address; return this; }
+    public Builder replyTo(String addresses) { replyTo.addAll(Address.parseList(addresses)); return this; }
+    /** A header added to every message that does not set it. */
+    public Builder header(String name, String value) {
+      Email.builder().header(name, value); // same validation as on a message
+      headers.put(name, value);
+      return this;
+    }
+    public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
+
+    public Mailer build() {
+      if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");
+      return new Mailer(this);
+    }
+  }
+}
