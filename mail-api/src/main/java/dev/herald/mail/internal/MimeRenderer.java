@@ -134,8 +134,9 @@ public final class MimeRenderer {
     MimeBodyPart p = new MimeBodyPart();
     p.setDataHandler(new DataHandler(new SourceDataSource(a)));
     p.setFileName(a.fileName());
-    // Set up front so that jakarta.mail does not read the whole source to choose an encoding.
-    p.setHeader("Content-Transfer-Encoding", a.contentType().startsWith("text/") ? "quoted-printable" : "base64");
+    // Set up front so that jakarta.mail does not read the whole source to choose an encoding; base64
+    // even for text, because an attachment must decode to its exact bytes (line endings included).
+    p.setHeader("Content-Transfer-Encoding", "base64");
     if (a.inline()) {
       p.setDisposition(MimeBodyPart.INLINE);
       p.setContentID("<" + a.contentId() + ">");
