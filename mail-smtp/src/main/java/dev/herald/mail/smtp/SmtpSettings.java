@@ -1,0 +1,144 @@
+package dev.herald.mail.smtp;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.InvalidConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The typed settings of the SMTP transport, read eagerly from a profile by {@link #from(Config)};
+ * defaults come from mail-smtp's {@code reference.conf} ({@code herald.transports.smtp}).
+ *
+ * @param tlsTrust a PEM file of CAs or certificates to trust instead of the JDK's, or null
+ * @param auth SASL mechanism names, lower case, in order of preference
+ * @param localName the EHLO name, or null for this host's name (else an address literal)
+ * @param maxMessagesPerConnection 0 for no cap
+ * @param rateLimit messages per period, or {@link RateLimit#NONE}
+ * @param retryAttempts attempts in all for a transient failure (1 = no retry)
+ * @param dsnNotify RFC 3461 NOTIFY values in upper case, empty for the server default
+ * @param dsnRet {@code FULL}, {@code HDRS} or null
+ */
+public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, boolean allowPlaintextAuth,
+    List<String> auth, String localName, Duration connectTimeout, Duration replyTimeout, Duration dataEndTimeout,
+    int maxConnections, int maxMessagesPerConnection, Duration idleTimeout, RateLimit rateLimit,
+    int retryAttempts, Duration retryBackoff, Duration retryMaxBackoff, boolean pipelining, boolean chunking,
+    List<String> dsnNotify, String dsnRet) {
+
+  /** The mechanisms this transport implements. */
+  public static final List<String> MECHANISMS = List.of("xoauth2", "oauthbearer", "plain", "login", "cram-md5");
+  private static final Set<String> NOTIFY = Set.of("NEVER", "SUCCESS", "FAILURE", "DELAY");
+  private static final String ROOT = "herald.transports.smtp";
+
+  public SmtpSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tls, "tls");
+    auth = List.copyOf(auth);
+    dsnNotify = List.copyOf(dsnNotify);
+    Objects.requireNonNull(rateLimit, "rateLimit");
+    if (host.isBlank()) throw new InvalidConfigException("host is empty: set the SMTP server's host name");
+    if (port < 1 || port > 65535) throw new InvalidConfigException("port " + port + " is out of range 1-65535");
+    if (localName != null && localName.isBlank()) localName = null;
+    if (maxConnections < 1) throw new InvalidConfigException("max-connections must be at least 1, not " + maxConnections);
+    if (maxMessagesPerConnection < 0) throw new InvalidConfigException("max-messages-per-connection must be 0 (no cap) or more");
+    if (retryAttempts < 1) throw new InvalidConfigException("retry.attempts must be at least 1 (1 = no retry)");
+    for (Duration d : List.of(connectTimeout, replyTimeout, dataEndTimeout, idleTimeout, retryBackoff, retryMaxBackoff)) {
+      if (d.isNegative()) throw new InvalidConfigException("durations must not be negative: " + d);
+    }
+    for (String m : auth) {
+      if (!MECHANISMS.contains(m)) {
+        throw new InvalidConfigException("unknown AUTH mechanism '" + m + "'; known: " + String.join(", ", MECHANISMS));
+      }
+    }
+  }
+
+  /**
+   * Reads every key of a profile (the user's keys over a preset over the transport defaults).
+   * Keys the profile lacks fall back to mail-smtp's {@code reference.conf}.
+   *
+   * @throws InvalidConfigException naming the key, its file and line, and the valid choices
+   */
+  public static SmtpSettings from(Config profile) {
+    Config c = profile.withFallback(ConfigFactory.defaultReference(SmtpSettings.class.getClassLoader()).getConfig(ROOT));
+    try {
+      String tlsName = c.getString("tls");
+      TlsPolicy tls = TlsPolicy.parse(tlsName);
+      if (tls == null) throw invalid(c, "tls", "'" + tlsName + "' is not a TLS policy; choose starttls, implicit, opportunistic or none");
+      String trust = c.getString("tls-trust").strip();
+      Path trustPath = trust.isEmpty() ? null : Path.of(trust.startsWith("~/") ? System.getProperty("user.home") + trust.substring(1) : trust);
+      List<String> auth = new ArrayList<>();
+      for (String m : stringList(c, "auth")) {
+        String name = m.strip().toLowerCase(Locale.ROOT);
+        if (!MECHANISMS.contains(name)) {
+          throw invalid(c, "auth", "unknown mechanism '" + m + "'; choose from " + String.join(", ", MECHANISMS));
+        }
+        auth.add(name);
+      }
+      String rate = c.getString("rate-limit");
+      RateLimit limit;
+      try {
+        limit = RateLimit.parse(rate);
+      } catch (IllegalArgumentException e) {
+        throw invalid(c, "rate-limit", e.getMessage());
+      }
+      List<String> notify = new ArrayList<>();
+      for (String n : stringList(c, "dsn.notify")) {
+        String v = n.strip().toUpperCase(Locale.ROOT);
+        if (!NOTIFY.contains(v)) throw invalid(c, "dsn.notify", "'" + n + "' is not one of never, success, failure, delay");
+        notify.add(v);
+      }
+      if (notify.contains("NEVER") && notify.size() > 1) throw invalid(c, "dsn.notify", "never cannot be combined with other values");
+      String ret = c.getString("dsn.ret").strip().toUpperCase(Locale.ROOT);
+      if (!ret.isEmpty() && !ret.equals("FULL") && !ret.equals("HDRS")) throw invalid(c, "dsn.ret", "'" + ret + "' is not full or hdrs");
+      int port = c.getInt("port");
+      if (port < 1 || port > 65535) throw invalid(c, "port", port + " is out of range 1-65535");
+      String host = c.getString("host").strip();
+      if (host.isEmpty()) throw invalid(c, "host", "is empty; set the SMTP server's host name");
+      int maxConn = c.getInt("max-connections");
+      if (maxConn < 1) throw invalid(c, "max-connections", "must be at least 1");
+      int attempts = c.getInt("retry.attempts");
+      if (attempts < 1) throw invalid(c, "retry.attempts", "must be at least 1 (1 = no retry)");
+      int perConn = c.getInt("max-messages-per-connection");
+      if (perConn < 0) throw invalid(c, "max-messages-per-connection", "must be 0 (no cap) or more");
+      return new SmtpSettings(host, port, tls, trustPath, c.getBoolean("allow-plaintext-auth"), auth,
+          c.getString("local-name").strip(), c.getDuration("timeouts.connect"), c.getDuration("timeouts.reply"),
+          c.getDuration("timeouts.data-end"), maxConn, perConn, c.getDuration("idle-timeout"), limit, attempts,
+          c.getDuration("retry.backoff"), c.getDuration("retry.max-backoff"), c.getBoolean("pipelining"),
+          c.getBoolean("chunking"), notify, ret.isEmpty() ? null : ret);
+    } catch (ConfigException e) {
+      String where = e.origin() == null ? "" : " (" + e.origin().description() + ")";
+      throw new InvalidConfigException("invalid smtp setting" + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A copy with other host and port (tests, presets). */
+  public SmtpSettings withServer(String host, int port) {
+    return new SmtpSettings(host, port, tls, tlsTrust, allowPlaintextAuth, auth, localName, connectTimeout,
+        replyTimeout, dataEndTimeout, maxConnections, maxMessagesPerConnection, idleTimeout, rateLimit, retryAttempts,
+        retryBackoff, retryMaxBackoff, pipelining, chunking, dsnNotify, dsnRet);
+  }
+
+  private static List<String> stringList(Config c, String key) {
+    ConfigValue v = c.getValue(key);
+    if (v.valueType() == ConfigValueType.STRING) {
+      List<String> out = new ArrayList<>();
+      for (String s : ((String) v.unwrapped()).split(",")) if (!s.isBlank()) out.add(s.strip());
+      return out;
+    }
+    return c.getStringList(key);
+  }
+
+  private static InvalidConfigException invalid(Config c, String key, String why) {
+    ConfigValue v = c.getValue(key);
+    String origin = v.origin() == null ? "" : v.origin().description() + ": ";
+    return new InvalidConfigException(origin + key + " " + why);
+  }
+}
