@@ -1,0 +1,37 @@
+package dev.herald.mail.cli;
+
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code herald completion bash|zsh}: the completion script picocli generates from the command tree. */
+@Command(name = "completion", mixinStandardHelpOptions = true,
+    description = "Print a shell completion script.",
+    footer = {"", "Examples:", "  source <(herald completion bash)        # in ~/.bashrc",
+        "  source <(herald completion zsh)         # in ~/.zshrc"})
+final class CompletionCommand implements Callable<Integer> {
+  enum Shell { bash, zsh }
+
+  private final CliContext ctx;
+
+  CompletionCommand(CliContext ctx) { this.ctx = ctx; }
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
+  Shell shell;
+
+  @Override public Integer call() {
+    CommandLine root = spec.root().commandLine();
+    String script = AutoComplete.bash("herald", root);
+    if (shell == Shell.zsh) {
+      // picocli's script serves zsh through bashcompinit.
+      script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
+    }
+    ctx.out().print(script);
+    return ExitCodes.OK;
+  }
+}

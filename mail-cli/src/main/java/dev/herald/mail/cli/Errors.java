@@ -1,0 +1,58 @@
+package dev.herald.mail.cli;
+
+import dev.herald.mail.MailException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Prints failures as one or two lines on stderr ({@code herald: <message>} and, when known,
+ * {@code herald: hint: <what to do>}); the stack trace only with {@code --verbose}. The exit code
+ * comes from the command line's {@link ExitCodes} mapper.
+ */
+final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+  private final CliContext ctx;
+
+  Errors(CliContext ctx) { this.ctx = ctx; }
+
+  @Override public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+    if (ex instanceof ParameterException pe) return handleParseException(pe, new String[0]);
+    print(ex, cmd);
+    return cmd.getExitCodeExceptionMapper().getExitCode(ex);
+  }
+
+  @Override public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintStream err = ctx.err();
+    err.println("herald: " + ex.getMessage());
+    PrintWriter suggestions = new PrintWriter(err, true);
+    if (CommandLine.UnmatchedArgumentException.printSuggestions(ex, suggestions)) suggestions.flush();
+    err.println("herald: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+    if (ctx.verbose()) ex.printStackTrace(err);
+    return cmd.getExitCodeExceptionMapper().getExitCode(ex);
+  }
+
+  void print(Throwable ex, CommandLine cmd) {
+    PrintStream err = ctx.err();
+    int code = ExitCodes.of(ex);
+    if (ex instanceof UsageException) {
+      err.println("herald: " + ex.getMessage());
+      err.println("herald: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+    } else if (code == ExitCodes.SOFTWARE) {
+      err.println("herald: internal error: " + ex);
+      err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
+    } else {
+      err.println("herald: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + oneLine(me.hint().get()));
+    }
+    if (ctx.verbose()) ex.printStackTrace(err);
+  }
+
+  private static String oneLine(String s) {
+    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+  }
+}

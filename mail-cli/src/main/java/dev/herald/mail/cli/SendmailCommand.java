@@ -1,0 +1,118 @@
+package dev.herald.mail.cli;
+
+import dev.herald.mail.Address;
+import dev.herald.mail.Envelope;
+import dev.herald.mail.InvalidMessageException;
+import dev.herald.mail.Mailer;
+import dev.herald.mail.MessageContent;
+import dev.herald.mail.Profile;
+import dev.herald.mail.SendReceipt;
+import dev.herald.mail.internal.MimeRenderer;
+import dev.herald.mail.spi.TraceListener;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code herald sendmail}: a drop-in for {@code /usr/sbin/sendmail} as msmtp is. Reads a raw
+ * RFC 5322 message on stdin and hands it to the profile's transport with an explicit envelope.
+ * Silent on success, like sendmail; exit codes from {@code sysexits.h}.
+ */
+@Command(name = "sendmail",
+    description = {"Send a raw RFC 5322 message from stdin, as /usr/sbin/sendmail does (msmtp-compatible).",
+        "Bcc headers are always removed; Date and Message-ID are added when missing, From when missing and a"
+            + " sender is known. Input is read to the end (a lone '.' does not end it). bin/herald reached"
+            + " through a link named 'sendmail' runs this command."},
+    footer = {"", "Options (sendmail's):",
+        "  -t                 Recipients from the To, Cc and Bcc headers (and the arguments).",
+        "  -f ADDR, -r ADDR   Envelope sender (default: the profile's from, else the From header); -f '<>' for none.",
+        "  -F NAME            Display name for a From header that herald adds.",
+        "  -i, -oi            Accepted (input always ends at end of file).",
+        "  -v                 Print the success line on stderr.",
+        "  -oXXX -bm -N -B -R -V -X -C -L -O -h -A -G -U -m -n   Accepted and ignored.",
+        "Options (herald's):",
+        "  --profile NAME (or -a NAME), --config FILE, --set KEY=VALUE, --trace, --verbose",
+        "", "Examples:",
+        "  printf 'To: a@example.com\\nSubject: hi\\n\\nbody\\n' | herald sendmail -t",
+        "  git send-email --sendmail-cmd='herald sendmail' --to=list@example.org 0001-fix.patch",
+        "  ln -s \"$PWD/bin/herald\" ~/bin/sendmail   # then cron's MAILTO mail goes through herald"})
+final class SendmailCommand implements Callable<Integer> {
+  private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+
+  private final CliContext ctx;
+
+  SendmailCommand(CliContext ctx) { this.ctx = ctx; }
+
+  @Option(names = "--help", usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Parameters(paramLabel = "ARG", arity = "0..*", description = "Recipients and sendmail options.")
+  List<String> args = new ArrayList<>();
+
+  @Override public Integer call() {
+    SendmailArgs a = SendmailArgs.parse(args);
+    ctx.verbose(a.stackTraces);
+    List<String> recipients = new ArrayList<>();
+    for (String r : a.recipients) for (Address addr : Address.parseList(r)) recipients.add(addr.address());
+    byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
+    if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
+    RawHeaders headers = RawHeaders.of(raw);
+    if (a.readRecipients) recipients.addAll(headers.addresses("To", "Cc", "Bcc"));
+    if (recipients.isEmpty()) {
+      throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
+          : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
+    }
+    Wiring wiring = Wiring.load(ctx, a.profileOptions());
+    Profile profile = wiring.profile();
+    try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
+      String sender = sender(a, mailer, headers);
+      byte[] message = headers.rewrite(List.of("Bcc", "Resent-Bcc"), added(a, headers, sender));
+      SendReceipt receipt = mailer.send(new Envelope(sender, recipients), MessageContent.ofBytes(message));
+      for (SendReceipt.Rejection r : receipt.rejected()) ctx.warn(Rejections.describe(r));
+      if (a.verbose) ctx.err().println(SuccessLine.of(receipt, profile, wiring.config(), ctx.env()));
+      return ExitCodes.OK;
+    }
+  }
+
+  /** -f, else the profile's from, else the From header. */
+  private static String sender(SendmailArgs a, Mailer mailer, RawHeaders headers) {
+    if (a.envelopeFrom != null) return a.envelopeFrom.isBlank() ? "" : Address.parse(a.envelopeFrom).address();
+    return mailer.defaultFrom().or(headers::from).map(Address::address).orElseThrow(() -> new InvalidMessageException(
+        "no sender: give -f ADDR, set from in the profile, or add a From header"));
+  }
+
+  /** The fields a message must have and lacks: From (when a sender is known), Date, Message-ID. */
+  private static List<String> added(SendmailArgs a, RawHeaders headers, String sender) {
+    List<String> lines = new ArrayList<>();
+    Address author = headers.from().orElse(null);
+    if (!headers.has("From") && !sender.isEmpty()) {
+      Address s = Address.parse(sender);
+      author = a.fullName == null ? s : new Address(a.fullName, s.localPart(), s.domain());
+      lines.add("From: " + fromHeader(author));
+    }
+    if (!headers.has("Date")) lines.add("Date: " + RFC5322.format(ZonedDateTime.now()));
+    if (!headers.has("Message-ID")) {
+      Address domainOf = author != null ? author : sender.isEmpty() ? null : Address.parse(sender);
+      lines.add("Message-ID: " + MimeRenderer.newMessageId(domainOf != null ? domainOf : Address.parse("herald@localhost")));
+    }
+    return lines;
+  }
+
+  private static String fromHeader(Address a) {
+    if (a.displayName() == null) return a.address();
+    try {
+      String name = jakarta.mail.internet.MimeUtility.encodeWord(a.displayName(), "UTF-8", "Q");
+      boolean plain = name.equals(a.displayName()) && a.displayName().matches("[A-Za-z0-9 !#$%&'*+/=?^_`{|}~.-]*");
+      return (plain ? name : name.equals(a.displayName()) ? "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : name)
+          + " <" + a.address() + ">";
+    } catch (java.io.UnsupportedEncodingException e) {
+      return a.address();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.herald.mail.cli;
+
+import com.google.inject.Guice;
+import dev.herald.mail.HeraldConfig;
+import dev.herald.mail.MailModule;
+import dev.herald.mail.Mailer;
+import dev.herald.mail.MailerFactory;
+import dev.herald.mail.Profile;
+import dev.herald.mail.spi.TraceListener;
+
+/**
+ * The configuration of one run and, on demand, its one injector: the user's file (or
+ * {@code --config}) with the {@code --set} keys over it, the profile chosen by {@code --profile},
+ * {@code $HERALD_PROFILE} or {@code herald.profile}, and a {@link MailerFactory} from
+ * {@link MailModule}. The CLI decides nothing about mail here; it only gathers the inputs.
+ */
+final class Wiring {
+  private final CliContext ctx;
+  private final HeraldConfig config;
+  private final String profileName;
+  private MailerFactory factory;
+
+  private Wiring(CliContext ctx, HeraldConfig config, String profileName) {
+    this.ctx = ctx;
+    this.config = config;
+    this.profileName = profileName;
+  }
+
+  static Wiring load(CliContext ctx, ProfileOptions options) {
+    Overrides overrides = Overrides.parse(options.sets);
+    HeraldConfig config = HeraldConfig.load(options.config, ctx.env(), overrides.root());
+    String name = options.profile == null || options.profile.isBlank() ? config.defaultProfileName() : options.profile;
+    if (overrides.hasProfileKeys()) {
+      if (!config.profileNames().contains(name)) config.profile(name); // fails, naming the known profiles
+      config = HeraldConfig.load(options.config, ctx.env(), overrides.forProfile(name));
+    }
+    return new Wiring(ctx, config, name);
+  }
+
+  HeraldConfig config() { return config; }
+
+  String profileName() { return profileName; }
+
+  Profile profile() { return config.profile(profileName); }
+
+  /** The factory from this run's injector (created on first use: one per run). */
+  MailerFactory factory() {
+    if (factory == null) {
+      factory = Guice.createInjector(new MailModule(ctx.providers(), config)).getInstance(MailerFactory.class);
+    }
+    return factory;
+  }
+
+  /** The chosen profile's mailer; {@code trace} receives the protocol dialogue. */
+  Mailer mailer(Profile profile, TraceListener trace) {
+    return factory().create(profile, trace, ctx::warn);
+  }
+
+  /** Prints the dialogue on stderr, one line each way, as {@code > }, {@code < } and {@code * }. */
+  static TraceListener printer(java.io.PrintStream err) {
+    return (direction, line) -> {
+      String prefix = switch (direction) {
+        case CLIENT -> "> ";
+        case SERVER -> "< ";
+        case INFO -> "* ";
+      };
+      err.println(prefix + line);
+    };
+  }
+}
