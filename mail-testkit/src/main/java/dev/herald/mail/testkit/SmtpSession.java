@@ -643,8 +643,8 @@ final class SmtpSession {
       Fault.Effect e = consult(Stage.DATA_END, ".", null, size);
       if (generic(e)) return;
       if (e instanceof Fault.Reply r) {
-        send(r);
         if (r.code() / 100 == 2) record(data, chunked);
+        send(r);
         return;
       }
       if (tooBig) { reply(552, "5.3.4", "Message size exceeds fixed maximum message size"); return; }
