@@ -130,7 +130,7 @@ public final class InstalledAppFlow {
       form.put("client_id", clientId);
       if (clientSecret != null) form.put("client_secret", clientSecret);
       form.put("code_verifier", pkce.verifier());
-      TokenErrors errors = TokenErrors.of(s.tokenUri(), profileName, TokenErrors.Grant.AUTHORIZATION_CODE);
+      TokenErrors errors = TokenErrors.of(s.provider(), s.tokenUri(), profileName, TokenErrors.Grant.AUTHORIZATION_CODE);
       TokenResponse r = new TokenEndpoint(s.tokenUri(), s.connectTimeout(), s.requestTimeout()).post(form, errors);
       if (r.refreshToken() == null || r.refreshToken().isBlank()) throw noRefreshToken(errors);
       TokenFiles.writeOwnerOnly(target, r.refreshToken() + "\n");

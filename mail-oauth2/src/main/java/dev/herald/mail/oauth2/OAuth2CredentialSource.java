@@ -67,7 +67,8 @@ public final class OAuth2CredentialSource implements CredentialSource {
     this.refreshToken = refreshToken;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.endpoint = new TokenEndpoint(settings.tokenUri(), settings.connectTimeout(), settings.requestTimeout());
-    this.errors = TokenErrors.of(settings.tokenUri(), settings.profileName(), TokenErrors.Grant.REFRESH_TOKEN);
+    this.errors = TokenErrors.of(settings.provider(), settings.tokenUri(), settings.profileName(),
+        TokenErrors.Grant.REFRESH_TOKEN);
   }
 
   /** A builder whose timeouts start from mail-oauth2's {@code reference.conf}. */

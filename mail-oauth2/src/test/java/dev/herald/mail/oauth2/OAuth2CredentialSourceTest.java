@@ -134,6 +134,18 @@ class OAuth2CredentialSourceTest {
     assertNoSecrets(e.getMessage() + e.hint().get() + e);
   }
 
+  @Test void theProviderKeyKeepsGooglesAdviceWhenTheEndpointIsElsewhere() {
+    OAuth2CredentialSource s = source("provider = google");
+    oauth.revoke();
+    AuthenticationException e = assertThrows(AuthenticationException.class, s::get);
+    assertTrue(e.hint().orElseThrow().contains("\"Testing\" after 7 days"), e.hint().get());
+  }
+
+  @Test void anUnknownProviderIsAConfigError() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> source("provider = yahoo"));
+    assertTrue(e.getMessage().contains("choose google, microsoft, other"), e.getMessage());
+  }
+
   @Test void aWrongClientSecretNamesTheKeysToCheck() {
     FakeResolver wrong = new FakeResolver(Map.of("CLIENT_SECRET", "not-it"));
     String hocon = oauth.oauth2Block("refresh-token = \"" + REFRESH_TOKEN + "\"");

@@ -24,9 +24,11 @@ import java.util.TreeSet;
  * @param path the block's full config path, for messages ({@code herald.profiles.work.oauth2})
  * @param profileName the profile the block belongs to, for the hints that name {@code herald auth}
  * @param block the block merged over the defaults
+ * @param provider whose endpoints these are: the {@code provider} key, else known by the token URI's host
  * @param authUri the consent page, or null when the block has none (only {@code herald auth} needs it)
  */
-public record OAuth2Settings(String path, String profileName, Config block, URI tokenUri, URI authUri,
+public record OAuth2Settings(String path, String profileName, Config block, TokenErrors.Provider provider,
+    URI tokenUri, URI authUri,
     List<String> scopes, Map<String, String> authParams, boolean scopeOnRefresh, Duration connectTimeout,
     Duration requestTimeout, Duration refreshBeforeExpiry, Duration authorizationTimeout, int redirectPort) {
 
@@ -75,7 +77,8 @@ public record OAuth2Settings(String path, String profileName, Config block, URI 
         throw new InvalidConfigException(path + ".redirect-port at " + where(block.getValue("redirect-port"))
             + " must be a port number, or 0 for any free port");
       }
-      return new OAuth2Settings(path, profileName(path), block, uri(block, "token-uri", path),
+      URI tokenUri = uri(block, "token-uri", path);
+      return new OAuth2Settings(path, profileName(path), block, provider(block, path, tokenUri), tokenUri,
           block.hasPath("auth-uri") ? uri(block, "auth-uri", path) : null, block.getStringList("scopes"), params,
           block.getBoolean("scope-on-refresh"), positive(block, "connect-timeout", path),
           positive(block, "request-timeout", path), block.getDuration("refresh-before-expiry"),
@@ -99,6 +102,17 @@ public record OAuth2Settings(String path, String profileName, Config block, URI 
   public static String where(ConfigValue value) {
     String d = value.origin().description();
     return d == null ? "?" : d.replaceFirst("^merge of ", "");
+  }
+
+  private static TokenErrors.Provider provider(Config block, String path, URI tokenUri) {
+    String p = block.getString("provider").strip();
+    if (p.isEmpty()) return TokenErrors.Provider.of(tokenUri);
+    try {
+      return TokenErrors.Provider.valueOf(p.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(path + ".provider at " + where(block.getValue("provider")) + " is '" + p
+          + "'; choose google, microsoft, other, or \"\" to tell by token-uri");
+    }
   }
 
   private static Duration positive(Config block, String key, String path) {

@@ -37,10 +37,15 @@ public record TokenErrors(Provider provider, String endpoint, String profileName
     }
   }
 
-  /** The errors of a grant against {@code tokenUri}. */
+  /** The errors of a grant against {@code tokenUri}, the provider known by its host. */
   public static TokenErrors of(URI tokenUri, String profileName, Grant grant) {
+    return of(Provider.of(tokenUri), tokenUri, profileName, grant);
+  }
+
+  /** The errors of a grant against {@code tokenUri}, run by {@code provider}. */
+  public static TokenErrors of(Provider provider, URI tokenUri, String profileName, Grant grant) {
     String endpoint = tokenUri.getHost() + (tokenUri.getPort() < 0 ? "" : ":" + tokenUri.getPort());
-    return new TokenErrors(Provider.of(tokenUri), endpoint, profileName, grant);
+    return new TokenErrors(provider, endpoint, profileName, grant);
   }
 
   /** {@code herald auth --profile NAME}, the fix for most refusals. */

@@ -41,6 +41,8 @@ public final class FakeOAuthServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Scripted> script = new ConcurrentLinkedQueue<>();
   private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
   private final AtomicInteger issued = new AtomicInteger();
+  /** Access tokens issued and when they stop working, as the resource server (Gmail) sees them. */
+  private final Map<String, java.time.Instant> live = new ConcurrentHashMap<>();
   private volatile long expiresIn = 3599;
   private volatile boolean revoked;
   private volatile boolean denyConsent;
@@ -100,6 +102,15 @@ public final class FakeOAuthServer implements AutoCloseable {
   public String currentAccessToken() { return "access-" + issued.get(); }
 
   public int issuedCount() { return issued.get(); }
+
+  /** True for an access token this server issued that has not expired or been expired: what Gmail would accept. */
+  public boolean isValid(String accessToken) {
+    java.time.Instant until = live.get(accessToken);
+    return until != null && java.time.Instant.now().isBefore(until);
+  }
+
+  /** Every access token issued so far stops working (as if time passed on the provider's side). */
+  public FakeOAuthServer expireAccessTokens() { live.clear(); return this; }
 
   /** The decoded forms posted to the token endpoint, in order. */
   public List<Map<String, String>> tokenRequests() { return List.copyOf(tokenRequests); }
@@ -178,6 +189,7 @@ public final class FakeOAuthServer implements AutoCloseable {
 
   private String accessTokenJson(String scopeOfCode) {
     String token = "access-" + issued.incrementAndGet();
+    live.put(token, java.time.Instant.now().plusSeconds(expiresIn));
     StringBuilder json = new StringBuilder("{\"access_token\":\"").append(token).append("\",\"expires_in\":")
         .append(expiresIn).append(",\"token_type\":\"Bearer\"");
     if (scopeOfCode != null) {
