@@ -54,6 +54,11 @@ final class Overrides {
         return ConfigFactory.parseString("v = " + v, com.typesafe.config.ConfigParseOptions.defaults()
             .setOriginDescription(origin)).getValue("v");
       } catch (ConfigException e) {
+        if (v.startsWith("[") && v.endsWith("]")) { // [a@example.com, b@example.com]: a list of plain strings
+          List<String> items = new ArrayList<>();
+          for (String item : v.substring(1, v.length() - 1).split(",")) if (!item.isBlank()) items.add(item.strip());
+          return ConfigValueFactory.fromIterable(items, origin);
+        }
         throw new UsageException("--set " + key + ": '" + raw + "' is not a HOCON list or object (" + e.getMessage() + ")");
       }
     }
