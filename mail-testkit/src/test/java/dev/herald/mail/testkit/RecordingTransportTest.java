@@ -76,7 +76,7 @@ class RecordingTransportTest {
     assertEquals(2, a.messages().size(), "a closed view still reads the inbox");
   }
 
-  @Test void privateInboxIsNotInTheRegistry() {
+  @Test void privateInboxIsNotInTheRegistry() throws Exception {
     RecordingTransport p = new RecordingTransport();
     p.send(Envelope.of(email("private")), email("private").render());
     assertEquals(1, p.messageCount());
