@@ -67,7 +67,12 @@ public final class Sasl {
     } catch (AuthenticationException e) {
       source.invalidate();
       if (!token || e.replyCode() != 535) throw e;
-      once(mechanism, user, source.get(), host, port, ch);
+      try {
+        once(mechanism, user, source.get(), host, port, ch);
+      } catch (AuthenticationException again) {
+        source.invalidate();
+        throw again;
+      }
     }
   }
 

@@ -1,0 +1,112 @@
+package dev.herald.mail.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.herald.mail.InvalidConfigException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SmtpSettingsTest {
+
+  @Test void defaultsComeFromReferenceConf() {
+    SmtpSettings s = SmtpSettings.from(ConfigFactory.parseString("host = smtp.example.org"));
+    assertEquals(587, s.port());
+    assertEquals(TlsPolicy.STARTTLS, s.tls());
+    assertNull(s.tlsTrust());
+    assertFalse(s.allowPlaintextAuth());
+    assertEquals(List.of("xoauth2", "oauthbearer", "plain", "login"), s.auth());
+    assertNull(s.localName());
+    assertEquals(Duration.ofSeconds(30), s.connectTimeout());
+    assertEquals(Duration.ofSeconds(60), s.replyTimeout());
+    assertEquals(Duration.ofMinutes(10), s.dataEndTimeout());
+    assertEquals(4, s.maxConnections());
+    assertEquals(100, s.maxMessagesPerConnection());
+    assertFalse(s.rateLimit().limited());
+    assertEquals(1, s.retryAttempts());
+    assertTrue(s.pipelining());
+    assertTrue(s.chunking());
+    assertEquals(List.of(), s.dsnNotify());
+    assertNull(s.dsnRet());
+  }
+
+  @Test void everyKeyIsRead() {
+    SmtpSettings s = SmtpSettings.from(ConfigFactory.parseString(String.join("\n",
+        "host = mail.example.org, port = 465, tls = IMPLICIT, tls-trust = \"ca.pem\", allow-plaintext-auth = true",
+        "auth = \"plain, cram-md5\", local-name = client.example.org",
+        "timeouts { connect = 5s, reply = 7s, data-end = 2m }",
+        "max-connections = 2, max-messages-per-connection = 0, idle-timeout = 3s, rate-limit = \"100/min\"",
+        "retry { attempts = 4, backoff = 2s, max-backoff = 30s }, pipelining = false, chunking = false",
+        "dsn { notify = [success, failure], ret = hdrs }")));
+    assertEquals(465, s.port());
+    assertEquals(TlsPolicy.IMPLICIT, s.tls());
+    assertEquals("ca.pem", s.tlsTrust().toString());
+    assertEquals(List.of("plain", "cram-md5"), s.auth());
+    assertEquals("client.example.org", s.localName());
+    assertEquals(Duration.ofMinutes(2), s.dataEndTimeout());
+    assertEquals(0, s.maxMessagesPerConnection());
+    assertEquals(new RateLimit(100, Duration.ofMinutes(1)), s.rateLimit());
+    assertEquals(4, s.retryAttempts());
+    assertEquals(List.of("SUCCESS", "FAILURE"), s.dsnNotify());
+    assertEquals("HDRS", s.dsnRet());
+    assertFalse(s.pipelining());
+  }
+
+  @Test void badTlsNamesTheOriginAndTheChoices() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> SmtpSettings.from(ConfigFactory.parseString("host = h\ntls = ssl", ConfigParseOptionsHolder.named("herald.conf"))));
+    assertTrue(e.getMessage().contains("herald.conf: 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("starttls, implicit, opportunistic or none"), e.getMessage());
+  }
+
+  @Test void otherInvalidValues() {
+    for (String bad : List.of("auth = [ntlm]", "rate-limit = fast", "rate-limit = \"10/week\"", "port = 0",
+        "max-connections = 0", "retry.attempts = 0", "dsn.notify = [sometimes]", "dsn.ret = body",
+        "timeouts.reply = soon", "dsn.notify = [never, success]")) {
+      assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.parseString("host = h\n" + bad)), bad);
+    }
+    assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.empty()));
+  }
+
+  @Test void builderUsesTheSameDefaultsAndValidation() {
+    try (SmtpTransport t = SmtpTransport.builder().host("smtp.example.org").tls(TlsPolicy.IMPLICIT).port(465)
+        .replyTimeout(Duration.ofSeconds(5)).auth("PLAIN").rateLimit("10/s").retry(3, Duration.ofMillis(200)).build()) {
+      SmtpSettings s = t.settings();
+      assertEquals(Duration.ofSeconds(5), s.replyTimeout());
+      assertEquals(List.of("plain"), s.auth());
+      assertEquals(3, s.retryAttempts());
+      assertEquals(Duration.ofSeconds(30), s.connectTimeout());
+      assertEquals("smtp.example.org:465", t.describe());
+    }
+    assertThrows(InvalidConfigException.class, () -> SmtpTransport.builder().build());
+    assertThrows(InvalidConfigException.class, () -> SmtpTransport.builder().host("h").auth("ntlm").build());
+  }
+
+  @Test void rateLimitParsing() {
+    assertEquals(new RateLimit(10, Duration.ofSeconds(1)), RateLimit.parse("10/s"));
+    assertEquals(new RateLimit(500, Duration.ofHours(1)), RateLimit.parse(" 500 / hour "));
+    assertEquals(RateLimit.NONE, RateLimit.parse(""));
+    assertEquals("100/min", RateLimit.parse("100/min").toString());
+    assertEquals(Duration.ofMillis(100), RateLimit.parse("10/s").interval());
+    assertThrows(IllegalArgumentException.class, () -> RateLimit.parse("0/s"));
+  }
+
+  @Test void factoryNameAndEagerValidation() {
+    SmtpTransportFactory f = new SmtpTransportFactory();
+    assertEquals("smtp", f.name());
+    assertThrows(InvalidConfigException.class,
+        () -> f.create(ConfigFactory.parseString("host = h, tls = maybe"), dev.herald.mail.spi.TransportContext.empty()));
+  }
+
+  /** Names a parsed string as if it came from a file. */
+  static final class ConfigParseOptionsHolder {
+    static com.typesafe.config.ConfigParseOptions named(String name) {
+      return com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription(name);
+    }
+  }
+}

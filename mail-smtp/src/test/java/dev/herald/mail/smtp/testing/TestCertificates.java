@@ -1,0 +1,73 @@
+package dev.herald.mail.smtp.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A self-signed server certificate made with the JDK's keytool: a PKCS12 key store for the server
+ * and the certificate as PEM for the client's {@code tls-trust}.
+ */
+public final class TestCertificates {
+  public static final String PASSWORD = "changeit";
+  private final Path keyStore;
+  private final Path pem;
+
+  private TestCertificates(Path keyStore, Path pem) {
+    this.keyStore = keyStore;
+    this.pem = pem;
+  }
+
+  /** @param san the subject alternative names, e.g. {@code dns:localhost,ip:127.0.0.1} */
+  public static TestCertificates create(Path dir, String name, String san) {
+    try {
+      Files.createDirectories(dir);
+      Path ks = dir.resolve(name + ".p12");
+      Path pem = dir.resolve(name + ".pem");
+      if (!Files.exists(ks)) {
+        run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+            "-dname", "CN=" + name, "-ext", "SAN=" + san, "-storetype", "PKCS12", "-keystore", ks.toString(),
+            "-storepass", PASSWORD, "-keypass", PASSWORD);
+        run("-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD,
+            "-file", pem.toString());
+      }
+      return new TestCertificates(ks, pem);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("keytool failed", e);
+    }
+  }
+
+  private static void run(String... args) throws IOException, InterruptedException {
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    List<String> cmd = new java.util.ArrayList<>(List.of(keytool.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("keytool: " + out);
+  }
+
+  public Path keyStore() { return keyStore; }
+
+  public Path pem() { return pem; }
+
+  /** A server-side TLS context with this certificate. */
+  public SSLContext serverContext() {
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, PASSWORD.toCharArray());
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, PASSWORD.toCharArray());
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
