@@ -113,7 +113,7 @@ public final class InstalledAppFlow {
       out.println();
       out.println("  " + consent);
       out.println();
-      out.println("Waiting up to " + s.authorizationTimeout().toMinutes() + " min for the browser to come back to "
+      out.println("Waiting up to " + LoopbackReceiver.pretty(s.authorizationTimeout()) + " for the browser to come back to "
           + redirect + " …");
       out.flush();
       try {

@@ -50,7 +50,8 @@ public final class OAuth2CredentialSource implements CredentialSource {
   private final CredentialSource clientSecret;
   private final CredentialSource refreshToken;
   private final Clock clock;
-  private final TokenEndpoint endpoint;
+  /** Made at the first refresh: the JDK's HTTP client starts a thread, and most sources are never used. */
+  private TokenEndpoint endpoint;
   private final TokenErrors errors;
   private final ReentrantLock refreshing = new ReentrantLock();
   private volatile Cached cached;
@@ -66,7 +67,6 @@ public final class OAuth2CredentialSource implements CredentialSource {
     this.clientSecret = clientSecret;
     this.refreshToken = refreshToken;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.endpoint = new TokenEndpoint(settings.tokenUri(), settings.connectTimeout(), settings.requestTimeout());
     this.errors = TokenErrors.of(settings.provider(), settings.tokenUri(), settings.profileName(),
         TokenErrors.Grant.REFRESH_TOKEN);
   }
@@ -104,6 +104,9 @@ public final class OAuth2CredentialSource implements CredentialSource {
     form.put("client_id", read(clientId, "client-id"));
     if (clientSecret != null) form.put("client_secret", read(clientSecret, "client-secret"));
     if (settings.scopeOnRefresh() && !settings.scopes().isEmpty()) form.put("scope", String.join(" ", settings.scopes()));
+    if (endpoint == null) {  // guarded by the refreshing lock
+      endpoint = new TokenEndpoint(settings.tokenUri(), settings.connectTimeout(), settings.requestTimeout());
+    }
     Instant now = clock.instant();
     TokenResponse r = endpoint.post(form, errors);
     if (r.refreshToken() != null && !r.refreshToken().isBlank()) rotated = r.refreshToken();

@@ -157,7 +157,9 @@ public final class LoopbackReceiver implements AutoCloseable {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  private static String pretty(Duration d) {
-    return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+  /** {@code 5 min}, {@code 90 s}: a wait as people read it. */
+  public static String pretty(Duration d) {
+    if (d.toSeconds() % 60 == 0 && d.toMinutes() > 0) return d.toMinutes() + " min";
+    return d.toSeconds() > 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 }
