@@ -1,12 +1,24 @@
 package dev.herald.mail.cli;
 
+import dev.herald.mail.InvalidConfigException;
+import dev.herald.mail.Profile;
+import dev.herald.mail.oauth2.InstalledAppFlow;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code herald auth}: the OAuth2 installed-app flow for a profile; stores its refresh token. */
+/**
+ * {@code herald auth}: mail-oauth2's installed-app flow ({@link InstalledAppFlow}) for a profile with
+ * an {@code oauth2} block; stores the refresh token where the profile says (or beside the config).
+ */
 @Command(name = "auth", mixinStandardHelpOptions = true,
-    description = "Authorize a profile that uses OAuth2 (e.g. Gmail with auth = [xoauth2]) and store its refresh token.",
+    description = {"Authorize a profile that logs in with OAuth2 (e.g. preset = gmail with auth = [xoauth2]):",
+        "opens the provider's consent page, waits for it on 127.0.0.1, and stores the refresh token"
+            + " (owner-only file) named by oauth2.refresh-token.file."},
     footer = {"", "Example:", "  herald auth --profile work"})
 final class AuthCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -14,9 +26,25 @@ final class AuthCommand implements Callable<Integer> {
   AuthCommand(CliContext ctx) { this.ctx = ctx; }
 
   @Mixin ProfileOptions profileOptions;
+  @Option(names = "--no-browser", description = "Only print the consent address (for a machine without a browser).")
+  boolean noBrowser;
   @Mixin CommonOptions common;
 
+  /** Tests stand in for the browser. */
+  Consumer<URI> browser;
+
   @Override public Integer call() {
-    throw new UsageException("herald auth needs mail-oauth2, which this build does not include yet");
+    Wiring wiring = Wiring.load(ctx, profileOptions);
+    Profile profile = wiring.profile();
+    if (!profile.settings().hasPath("oauth2")) {
+      throw new InvalidConfigException("profile '" + profile.name() + "' has no oauth2 block, so there is nothing to"
+          + " authorize; herald auth is for profiles that log in with OAuth2 (see the README's Gmail section)");
+    }
+    Consumer<URI> open = browser != null ? browser : noBrowser ? uri -> { } : InstalledAppFlow.desktopBrowser();
+    Path file = InstalledAppFlow.authorize(profile.name(), profile.settings().getConfig("oauth2"),
+        wiring.factory().resolver(ctx::warn), ctx.out(), open);
+    ctx.out().flush();
+    if (ctx.verbose()) ctx.err().println("herald: refresh token stored in " + file);
+    return ExitCodes.OK;
   }
 }
