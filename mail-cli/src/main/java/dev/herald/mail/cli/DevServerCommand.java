@@ -1,21 +1,44 @@
 package dev.herald.mail.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code herald dev-server}: mail-testkit's server as a local inbox. */
-@Command(name = "dev-server", mixinStandardHelpOptions = true,
-    description = "Run a local SMTP server that prints each message it receives (mail-testkit's MockSmtpServer).",
-    footer = {"", "Example:", "  herald dev-server --port 2525 --save ./inbox"})
+/**
+ * {@code herald dev-server}: mail-testkit's {@link MockSmtpServer} as a local inbox on 127.0.0.1 that
+ * prints (and optionally saves) each message it receives. For trying a profile or an application
+ * without sending real mail.
+ */
+@Command(name = "dev-server", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run a local SMTP server on 127.0.0.1 that accepts every message and prints it"
+        + " (mail-testkit's MockSmtpServer). Stop it with Ctrl-C."},
+    footer = {"", "Examples:",
+        "  herald dev-server --port 2525 --save ./inbox",
+        "  herald send --set herald.profiles.dev.transport=smtp --profile dev --set host=127.0.0.1 --set port=2525 \\",
+        "      --set tls=none --to a@example.com --subject hi --text hi"})
 final class DevServerCommand implements Callable<Integer> {
   private final CliContext ctx;
 
   DevServerCommand(CliContext ctx) { this.ctx = ctx; }
 
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "2525", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int port;
+  @Option(names = "--tls", description = "Offer STARTTLS with a self-signed certificate (its PEM file is printed, for tls-trust).")
+  boolean tls;
+  @Option(names = "--auth", paramLabel = "USER:PASS", description = "Accept AUTH (PLAIN, LOGIN) for this user; repeatable.")
+  java.util.List<String> users = new java.util.ArrayList<>();
+  @Option(names = "--save", paramLabel = "DIR", description = "Also save each message as DIR/NNNN.eml.")
+  Path save;
+  @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Exit after N messages (default: run until stopped).")
+  int count;
+  @Option(names = "--headers-only", description = "Print the header section of each message, not the whole message.")
+  boolean headersOnly;
   @Mixin CommonOptions common;
 
-  @Override public Integer call() {
-    throw new UsageException("herald dev-server needs mail-testkit, which this build does not include yet");
+  @Override public Integer call() throws Exception {
+    // The testkit's classes stay out of this class's signatures, so other commands never load them.
+    return DevInbox.run(this, ctx);
   }
 }

@@ -1,0 +1,56 @@
+package dev.herald.mail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.mail.cli.testing.CliRunner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herald dev-server} receives what {@code herald send} sends, prints it and saves it. */
+class DevServerCommandTest {
+  @TempDir Path home;
+
+  @Test void printsAndSavesEachMessage() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CliContext ctx = new CliContext(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream(),
+        Map.of("XDG_CONFIG_HOME", home.toString()), true, CliContext::discoverOnce);
+    Path inbox = home.resolve("inbox");
+    CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> Main.run(ctx, "dev-server", "--port", "0",
+        "--count", "1", "--auth", "dev:devpw", "--save", inbox.toString()));
+    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    Matcher m;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no listening line: " + out);
+      Thread.sleep(20);
+    }
+    Files.writeString(home.resolve("dev.pw"), "devpw\n");
+    Files.setPosixFilePermissions(home.resolve("dev.pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    CliRunner.Result sent = new CliRunner(home).terminal().run("send", "--set", "herald.profiles.dev.transport=smtp",
+        "--profile", "dev", "--set", "host=127.0.0.1", "--set", "port=" + m.group(1), "--set", "tls=none",
+        "--set", "username=dev", "--set", "password.file=" + home.resolve("dev.pw"), "--set", "from=me@example.org",
+        "--to", "you@example.net", "--subject", "from the dev server test", "--text", "hello dev");
+    assertEquals(0, sent.code(), sent::toString);
+    assertEquals(0, server.get(10, TimeUnit.SECONDS));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("--- message 1 from <me@example.org> to <you@example.net>"), printed);
+    assertTrue(printed.contains("AUTH as dev"), printed);
+    assertTrue(printed.contains("Subject: from the dev server test\n"), printed);
+    assertTrue(Files.readString(inbox.resolve("0001.eml")).contains("hello dev"));
+  }
+
+  @Test void badAuthArgumentIs64() {
+    assertEquals(64, new CliRunner(home).run("dev-server", "--auth", "nocolon").code());
+  }
+}

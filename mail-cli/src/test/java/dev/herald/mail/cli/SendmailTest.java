@@ -1,0 +1,126 @@
+package dev.herald.mail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.mail.cli.testing.CliRunner;
+import dev.herald.mail.cli.testing.CliRunner.Result;
+import dev.herald.mail.cli.testing.FakeTransportFactory;
+import dev.herald.mail.cli.testing.FakeTransportFactory.Sent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herald sendmail} in-process, with the test-only fake transport recording the envelope and bytes. */
+class SendmailTest {
+  @TempDir Path home;
+  Path conf;
+
+  @BeforeEach void setUp() throws IOException {
+    conf = Files.writeString(home.resolve("herald.conf"), """
+        herald.profile = fake
+        herald.profiles.fake { transport = fake }
+        herald.profiles.withfrom { transport = fake, from = "Profile <profile@example.org>" }
+        """);
+    FakeTransportFactory.SENT.clear();
+  }
+
+  private Result sendmail(String stdin, String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of("sendmail", "--config", conf.toString()));
+    all.addAll(List.of(args));
+    return new CliRunner(home).stdin(stdin).run(all.toArray(String[]::new));
+  }
+
+  private Sent sent() { return FakeTransportFactory.SENT.peek(); }
+
+  @Test void dashTTakesToCcBccAndStripsBcc() {
+    Result r = sendmail("From: Ann <ann@example.com>\nTo: a@example.com, \"Doe, J\" <j@example.com>\nCc: c@example.com\n"
+        + "Bcc: hidden@example.com,\n  also-hidden@example.com\nSubject: hi\n\nbody\n", "-t", "-i");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("", r.out() + r.err(), "silent on success");
+    assertEquals(List.of("a@example.com", "j@example.com", "c@example.com", "hidden@example.com", "also-hidden@example.com"),
+        sent().envelope().recipients());
+    assertEquals("ann@example.com", sent().envelope().sender());
+    String text = sent().text();
+    assertFalse(text.toLowerCase().contains("bcc") || text.contains("hidden"), text);
+    assertTrue(text.contains("To: a@example.com, \"Doe, J\" <j@example.com>\r\nCc: c@example.com\r\nSubject: hi\r\n\r\nbody\r\n"), text);
+    assertTrue(text.matches("(?s)Date: [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
+        + "Message-ID: <[^>]+@example\\.com>\r\nFrom: Ann.*"), text);
+  }
+
+  @Test void existingDateAndMessageIdAreKept() {
+    Result r = sendmail("From: a@example.com\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <x@y.example>\nTo: b@example.com\n\nhi\n", "-t");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(sent().text().startsWith("From: a@example.com\r\nDate: Mon, 1 Jan 2024"), sent().text());
+  }
+
+  @Test void recipientsFromArgumentsAndSenderFromDashF() {
+    Result r = sendmail("Subject: x\n\nbody\n", "-oi", "-odi", "-oem", "-fbounce@example.org", "-F", "Bounce Handler",
+        "-N", "never", "-Bbm", "x@example.net,y@example.net", "z@example.net");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("bounce@example.org", sent().envelope().sender());
+    assertEquals(List.of("x@example.net", "y@example.net", "z@example.net"), sent().envelope().recipients());
+    assertTrue(sent().text().startsWith("From: Bounce Handler <bounce@example.org>\r\n"), sent().text());
+  }
+
+  @Test void profileFromBeatsTheFromHeaderForTheEnvelope() {
+    Result r = sendmail("From: header@example.com\nTo: b@example.com\n\nhi\n", "-t", "--profile", "withfrom");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("profile@example.org", sent().envelope().sender());
+    assertTrue(sent().text().contains("From: header@example.com\r\n"), "the header is left alone");
+  }
+
+  @Test void nullSender() {
+    assertEquals(0, sendmail("Subject: bounce\n\nx\n", "-f", "<>", "a@example.com").code());
+    assertEquals("", sent().envelope().sender());
+  }
+
+  @Test void groupsAndCommentsInHeaders() {
+    Result r = sendmail("From: a@example.com\nTo: undisclosed-recipients:;\nCc: team: x@example.com (X), y@example.com;, z@example.com\n\nhi\n", "-t");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals(List.of("x@example.com", "y@example.com", "z@example.com"), sent().envelope().recipients());
+  }
+
+  @Test void verboseFlagPrintsTheSuccessLineOnStderr() {
+    Result r = sendmail("From: a@example.com\n\nhi\n", "-v", "b@example.com");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.err().startsWith("sent <"), r::toString);
+  }
+
+  @Test void noRecipientsIs64() {
+    Result r = sendmail("From: a@example.com\nSubject: x\n\nhi\n");
+    assertEquals(64, r.code(), r::toString);
+    assertTrue(r.err().contains("no recipients"), r::toString);
+    assertEquals(64, sendmail("From: a@example.com\n\nhi\n", "-t").code());
+  }
+
+  @Test void unsupportedModesAre64() {
+    assertEquals(64, sendmail("", "-bs").code());
+    assertEquals(64, sendmail("", "-bp").code());
+    assertEquals(64, sendmail("", "-q").code());
+    assertEquals(64, sendmail("x", "--no-such").code());
+  }
+
+  @Test void badAddressesAndEmptyInputAre65() {
+    assertEquals(65, sendmail("From: a@example.com\nTo: not an address\n\nhi\n", "-t").code());
+    assertEquals(65, sendmail("", "a@example.com").code());
+    assertEquals(65, sendmail("Subject: x\n\nhi\n", "a@example.com").code(), "no sender anywhere");
+  }
+
+  @Test void failuresMapLikeSend() {
+    assertEquals(77, sendmail("From: a@example.com\n\nhi\n", "--set", "fail=auth", "b@example.com").code());
+    assertEquals(75, sendmail("From: a@example.com\n\nhi\n", "--set", "fail=tempfail", "b@example.com").code());
+    assertEquals(67, sendmail("From: a@example.com\n\nhi\n", "--set", "reject=[b@example.com]", "b@example.com").code());
+  }
+
+  @Test void helpDoesNotNeedStdin() {
+    Result r = new CliRunner(home).run("sendmail", "--help");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("-t") && r.out().contains("git send-email"), r::toString);
+  }
+}
