@@ -258,6 +258,19 @@ class GmailSendTest {
     assertTrue(hint.contains("too many attempts"), hint);
   }
 
+  @Test void withoutTlsGmailAsksForStartTlsAndTheAdvisorSaysHow() throws Exception {
+    Config plaintext = ConfigFactory.parseString("preset = gmail, tls = none, host = \"" + gmail.host() + "\", port = "
+        + gmail.port() + ", from = \"" + USER + "\"");
+    mailer = Mailer.fromProfile(plaintext);
+
+    MailException e = assertThrows(MailException.class, () -> mailer.send(email("Hi")));
+
+    assertEquals(530, e.replyCode());
+    String hint = new GmailAdvisor().explain(e, HeraldConfig.defaults().profile("custom", plaintext).settings())
+        .orElseThrow();
+    assertTrue(hint.contains("tls = starttls"), hint);
+  }
+
   @Test void aFromThatIsNotTheAccountIsWarnedAboutWhenTheProfileLoads() throws Exception {
     List<String> warnings = new ArrayList<>();
     HeraldConfig config = HeraldConfig.defaults();
