@@ -1,0 +1,64 @@
+# Sourced by the benchmarks' run-*.sh scripts. Loopback only: every server here binds 127.0.0.1.
+# Uses the anchor harness's Python tools where they sit on every machine and in CI: ../shared/bench
+# from the repository root (timecmd.py, delayproxy.py, rtt.py; stdlib only, not copied here).
+set -euo pipefail
+HB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"   # benchmarks/
+cd "$HB_DIR"
+SHARED=${SHARED_BENCH:-../../shared/bench}                  # relative to benchmarks/
+[ -f "$SHARED/lib/timecmd.py" ] || { echo "the anchor harness is missing at benchmarks/$SHARED (set SHARED_BENCH)" >&2; exit 1; }
+SMTP_SINK=/usr/sbin/smtp-sink      # Debian package postfix (../shared/bench/setup.sh installs it)
+SINK_PORT=${SINK_PORT:-2525}
+PROXY_PORT=${PROXY_PORT:-2626}
+TMP=target/tmp                     # scratch (attachment file, proxy stats); target/ is not committed
+mkdir -p "$TMP" results
+PIDS=()
+
+wait_port() { # wait until something accepts on 127.0.0.1:$1
+  python3 - "$1" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit("nothing listens on 127.0.0.1:%s" % sys.argv[1])
+PY
+}
+
+port_free() { # refuse to start a second listener on a busy port
+  if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2)" "$1" 2>/dev/null; then
+    echo "127.0.0.1:$1 is already in use: stop that listener or set SINK_PORT/PROXY_PORT" >&2; exit 1
+  fi
+}
+
+start_sink() { # start_sink PORT [smtp-sink options...]; smtp-sink discards every message
+  local port=$1; shift
+  [ -x "$SMTP_SINK" ] || { echo "missing $SMTP_SINK: run ../shared/bench/setup.sh (Debian package postfix)" >&2; exit 1; }
+  port_free "$port"
+  "$SMTP_SINK" -u nobody "$@" "127.0.0.1:$port" 256 >"$TMP/sink-$port.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$port"
+}
+
+start_proxy() { # start_proxy LISTEN_PORT TARGET_PORT DELAY_MS STATS_FILE
+  port_free "$1"
+  python3 "$SHARED/lib/delayproxy.py" --listen "127.0.0.1:$1" --target "127.0.0.1:$2" --delay-ms "$3" --stats "$4" &
+  PIDS+=($!)
+  wait_port "$1"
+}
+
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+build() { # builds this module (always: picks up a newly installed mail-smtp); sets CP
+  mvn -q -B package
+  CP="target/benchmarks-0.1.0-SNAPSHOT.jar:$(ls target/lib/*.jar | sort | tr '\n' ':' | sed 's/:$//')"
+}
+
+machine_notes() {
+  echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "- java: $(java -version 2>&1 | head -1); python: $(python3 --version 2>&1); postfix $(dpkg-query -W -f='${Version}' postfix 2>/dev/null || echo '?')"
+  echo "- herald: git $(git -C .. log -1 --format=%h 2>/dev/null || echo '?'), mail-smtp jar of $(date -u -r "$(ls target/lib/mail-smtp-*.jar | head -1)" +%Y-%m-%dT%H:%MZ 2>/dev/null || echo '?')"
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}

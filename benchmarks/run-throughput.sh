@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Throughput (messages/second): Herald's SmtpTransport vs Angus Mail reusing one connected Transport,
+# in the same run. One ~1 KB text message, one recipient, to Postfix's smtp-sink on loopback. Each
+# variant is a fresh JVM that sends WARMUP untimed messages, then times N (JVM start-up excluded).
+# Variants run interleaved (order rotated each round), ROUNDS times (+1 warm-up round); medians and
+# ratios paired per round vs angus-reuse-1 (../shared/bench/lib/timecmd.py).
+# usage: ./run-throughput.sh        env: N (10000) WARMUP (2000) ROUNDS (5) K (4) BATCH (100) JAVA_OPTS ()
+source "$(dirname "$0")/lib/common.sh"
+N=${N:-10000}; WARMUP=${WARMUP:-2000}; ROUNDS=${ROUNDS:-5}; K=${K:-4}; BATCH=${BATCH:-100}
+JAVA_OPTS=${JAVA_OPTS:-}
+build
+start_sink "$SINK_PORT"
+J="java $JAVA_OPTS -cp $CP dev.herald.mail.bench.Send --port $SINK_PORT --n $N --warmup $WARMUP"
+OUT=results/throughput.md
+{
+  echo "## Throughput, msgs/s (N=$N per run, in-process warm-up $WARMUP, K=$K, sendAll batches of $BATCH)"
+  machine_notes
+  python3 "$SHARED/lib/timecmd.py" --rounds "$ROUNDS" --warmup 1 --metric msgs_per_s --baseline angus-reuse-1 \
+    --json results/throughput.json --title "throughput to smtp-sink on loopback (msgs/s, higher is better)" -- \
+    angus-reuse-1        "$J --mode angus-reuse --threads 1" \
+    herald-reuse-1       "$J --mode herald-send --threads 1 --connections 1" \
+    herald-batch-1       "$J --mode herald-batch --connections 1 --batch $BATCH" \
+    herald-pool-$K       "$J --mode herald-send --threads $K --connections $K" \
+    herald-pool-$K-batch "$J --mode herald-batch --connections $K --batch $BATCH" \
+    angus-reuse-$K       "$J --mode angus-reuse --threads $K"
+  python3 lib/targets.py throughput results/throughput.json
+} | tee "$OUT"

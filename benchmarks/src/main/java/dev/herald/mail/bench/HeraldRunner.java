@@ -1,0 +1,106 @@
+package dev.herald.mail.bench;
+
+import dev.herald.mail.Email;
+import dev.herald.mail.Envelope;
+import dev.herald.mail.MessageContent;
+import dev.herald.mail.SendReceipt;
+import dev.herald.mail.smtp.Outgoing;
+import dev.herald.mail.smtp.SendOutcome;
+import dev.herald.mail.smtp.SmtpTransport;
+import dev.herald.mail.smtp.TlsPolicy;
+import dev.herald.mail.spi.TraceListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Herald's client: one {@link SmtpTransport} for the whole run (plaintext to the loopback sink), its
+ * pool capped at {@code --connections}. A fresh {@link Email} is built and rendered for every message.
+ */
+final class HeraldRunner implements Send.Runner {
+  private final Send.Options o;
+  private final boolean batch;
+  private final int connections;
+  private final SmtpTransport transport;
+  private final AtomicLong accepted = new AtomicLong();
+
+  private HeraldRunner(Send.Options o, boolean batch, int connections) {
+    this.o = o;
+    this.batch = batch;
+    this.connections = connections;
+    SmtpTransport.Builder b = SmtpTransport.builder()
+        .host(o.host)
+        .port(o.port)
+        .tls(TlsPolicy.NONE)
+        .maxConnections(connections);
+    if (o.trace) {
+      b.trace((direction, line) -> System.err.println(prefix(direction) + line));
+    }
+    this.transport = b.build();
+  }
+
+  /** One {@code send} call per message; K threads share the transport and its C connections. */
+  static HeraldRunner oneAtATime(Send.Options o) {
+    return new HeraldRunner(o, false, o.connections > 0 ? o.connections : o.threads);
+  }
+
+  /** {@code sendAll} of B messages at a time from one thread over C connections (default 1). */
+  static HeraldRunner batch(Send.Options o) {
+    if (o.threads != 1) throw new IllegalArgumentException("herald-batch sends from one thread; use --connections");
+    return new HeraldRunner(o, true, o.connections > 0 ? o.connections : 1);
+  }
+
+  private Email email(int i) {
+    Email.Builder b = Email.builder()
+        .from(Send.FROM)
+        .to(Send.TO)
+        .subject("bench message " + i)
+        .text(o.body);
+    if (o.attach != null) {
+      b.attach(o.attach.toPath());
+    }
+    return b.build();
+  }
+
+  @Override
+  public void send(int worker, int from, int count) throws Exception {
+    if (!batch) {
+      for (int i = from; i < from + count; i++) {
+        Email e = email(i);
+        SendReceipt r = transport.send(Envelope.of(e), e.render());
+        accepted.addAndGet(r.accepted().size());
+      }
+      return;
+    }
+    for (int start = from; start < from + count; start += o.batch) {
+      int end = Math.min(from + count, start + o.batch);
+      List<Outgoing> list = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        Email e = email(i);
+        list.add(new Outgoing(Envelope.of(e), e.render()));
+      }
+      for (SendOutcome r : transport.sendAll(list)) {
+        accepted.addAndGet(r.receiptOrThrow().accepted().size()); // a failed message fails the run
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public String describe() {
+    return "herald: " + (batch ? "sendAll of " + o.batch : "send per message") + ", " + connections
+        + " connection(s), " + accepted.get() + " recipients accepted";
+  }
+
+  private static String prefix(TraceListener.Direction d) {
+    return switch (d) {
+      case CLIENT -> "> ";
+      case SERVER -> "< ";
+      case INFO -> "* ";
+    };
+  }
+}
