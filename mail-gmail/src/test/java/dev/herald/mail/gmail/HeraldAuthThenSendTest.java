@@ -56,6 +56,15 @@ class HeraldAuthThenSendTest {
     google.close();
   }
 
+  @Test void aProfileWithoutAnOAuth2ClientIsToldWhatToAdd() {
+    HeraldConfig config = HeraldConfig.of(ConfigFactory.parseString(
+        "herald.profiles.personal { preset = gmail, username = \"me@gmail.com\", password.env = X }"));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.herald.mail.InvalidConfigException.class,
+        () -> InstalledAppFlow.authorize(config.profile("personal"), MailerFactory.of(Providers.discover(), config)
+            .resolver(w -> { }), System.out, uri -> { }));
+    assertTrue(e.getMessage().startsWith("profile 'personal' has no oauth2 client: add oauth2 { client-id"), e.getMessage());
+  }
+
   @Test void authorizeThenSend() throws Exception {
     Path secret = Files.createFile(tmp.resolve("client-secret"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -81,8 +90,7 @@ class HeraldAuthThenSendTest {
     Profile work = config.profile("work");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-    Path written = InstalledAppFlow.authorize("work", work.settings().getConfig("oauth2"), factory.resolver(warnings::add),
-        new PrintStream(printed, true, StandardCharsets.UTF_8), uri -> {
+    Path written = InstalledAppFlow.authorize(work, factory.resolver(warnings::add), new PrintStream(printed, true, StandardCharsets.UTF_8), uri -> {
           try {
             HttpResponse<String> page = browser.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());

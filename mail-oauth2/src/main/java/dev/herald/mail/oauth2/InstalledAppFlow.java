@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.InvalidConfigException;
+import dev.herald.mail.Profile;
 import dev.herald.mail.Stage;
 import dev.herald.mail.oauth2.internal.LoopbackReceiver;
 import dev.herald.mail.oauth2.internal.OAuth2Settings;
@@ -48,11 +49,10 @@ import java.util.stream.Collectors;
  *       {@code $XDG_CONFIG_HOME/herald/NAME.token} and prints the line to add to the profile.</li>
  * </ol>
  *
- * <p>The CLI calls it with the profile's effective {@code oauth2} block (preset merged):
+ * <p>The CLI calls it with the resolved profile (its {@code oauth2} block has the preset's endpoints):
  * <pre>{@code
- * Profile p = config.profile(name);
- * Path file = InstalledAppFlow.authorize(name, p.settings().getConfig("oauth2"),
- *     mailerFactory.resolver(warnings), System.out, InstalledAppFlow.desktopBrowser());
+ * Path file = InstalledAppFlow.authorize(heraldConfig.profile(name), mailerFactory.resolver(warnings),
+ *     System.out, InstalledAppFlow.desktopBrowser());
  * }</pre>
  */
 public final class InstalledAppFlow {
@@ -60,6 +60,24 @@ public final class InstalledAppFlow {
   private static final Set<String> UNLISTED_SCOPES = Set.of("offline_access", "openid", "profile", "email");
 
   private InstalledAppFlow() {}
+
+  /**
+   * Runs the flow for a resolved profile; see {@link #authorize(String, Config, CredentialSourceFactory.Resolver,
+   * PrintStream, Consumer)}.
+   *
+   * @throws InvalidConfigException when the profile has no {@code oauth2} block
+   */
+  public static Path authorize(Profile profile, CredentialSourceFactory.Resolver resolver, PrintStream out,
+      Consumer<URI> browser) {
+    Config s = profile.settings();
+    if (!s.hasPath("oauth2") || s.getValue("oauth2").valueType() != ConfigValueType.OBJECT
+        || !s.hasPath("oauth2.client-id")) {
+      throw new InvalidConfigException("profile '" + profile.name() + "' has no oauth2 client: add"
+          + " oauth2 { client-id = \"…\", client-secret.env = VAR } to it (with preset = gmail or outlook for the"
+          + " provider's endpoints), then run herald auth --profile " + profile.name() + " again");
+    }
+    return authorize(profile.name(), s.getConfig("oauth2"), resolver, out, browser);
+  }
 
   /**
    * Runs the flow.
