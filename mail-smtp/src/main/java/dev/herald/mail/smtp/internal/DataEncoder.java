@@ -52,36 +52,61 @@ public final class DataEncoder extends OutputStream {
 
   @Override public void write(byte[] b, int off, int len) throws IOException {
     if (failure != null) throw failure;
-    byte[] o = out;
     int end = off + len;
-    for (int i = off; i < end; i++) {
-      byte c = b[i];
-      if (n > o.length - 4) drain();
+    int i = off;
+    while (i < end) {
       if (pendingCr) {
         pendingCr = false;
         newline();
-        if (c == '\n') continue;
-      }
-      if (c == '\r') {
-        pendingCr = true;
-      } else if (c == '\n') {
-        newline();
-      } else {
-        if (lineStart) {
-          lineStart = false;
-          if (c == '.' && dotStuff) o[n++] = '.';
+        if (b[i] == '\n') {
+          i++;
+          continue;
         }
-        if (++lineLength > MAX_LINE) {
+      }
+      if (lineStart && b[i] == '.' && dotStuff) {
+        room(1);
+        out[n++] = '.';
+      }
+      // Copy the run of ordinary octets up to the next CR or LF in one go.
+      int j = i;
+      while (j < end && b[j] != '\r' && b[j] != '\n') j++;
+      int run = j - i;
+      if (run > 0) {
+        if (lineLength + run > MAX_LINE) {
           failure = new LineTooLongException(lineNumber);
           throw failure;
         }
-        o[n++] = c;
-        size++;
+        copy(b, i, run);
+        lineLength += run;
+        size += run;
+        lineStart = false;
+        i = j;
+      }
+      if (i < end) {
+        if (b[i] == '\r') pendingCr = true;
+        else newline();
+        i++;
       }
     }
   }
 
-  private void newline() {
+  private void room(int k) throws IOException {
+    if (n > out.length - k) drain();
+  }
+
+  private void copy(byte[] b, int off, int len) throws IOException {
+    while (len > 0) {
+      if (n == out.length) drain();
+      int k = Math.min(len, out.length - n);
+      System.arraycopy(b, off, out, n, k);
+      n += k;
+      off += k;
+      len -= k;
+    }
+  }
+
+  private void newline() throws IOException {
+    room(2);
     out[n++] = '\r';
     out[n++] = '\n';
     size += 2;
@@ -104,7 +129,7 @@ public final class DataEncoder extends OutputStream {
     if (pendingCr) { pendingCr = false; newline(); }
     if (!lineStart) newline();
     if (terminate) {
-      if (n > out.length - 3) drain();
+      room(3);
       out[n++] = '.';
       out[n++] = '\r';
       out[n++] = '\n';
