@@ -67,7 +67,8 @@ public final class MockSmtpServer implements AutoCloseable {
   }
 
   final Settings settings;
-  private final SelfSignedCertificate certificate;
+  private final boolean wrongHost;
+  private volatile SelfSignedCertificate certificate;
   private final List<Scripted> faults = new ArrayList<>();
   private final List<Consumer<RecordedMessage>> listeners = new CopyOnWriteArrayList<>();
   private volatile SmtpDispatcher dispatcher;
@@ -84,7 +85,7 @@ public final class MockSmtpServer implements AutoCloseable {
 
   private MockSmtpServer(Builder b) {
     this.settings = new Settings(b);
-    this.certificate = b.wrongHost ? SelfSignedCertificate.forWrongHost() : SelfSignedCertificate.forLocalhost();
+    this.wrongHost = b.wrongHost;
     this.dispatcher = b.dispatcher;
     if (b.listener != null) listeners.add(b.listener);
   }
@@ -100,7 +101,7 @@ public final class MockSmtpServer implements AutoCloseable {
     if (stopped.getCount() == 0) throw new IllegalStateException("closed; build a new server");
     try {
       ServerSocket ss = settings.tlsMode == TlsMode.IMPLICIT
-          ? certificate.sslContext().getServerSocketFactory().createServerSocket()
+          ? certificateInternal().sslContext().getServerSocketFactory().createServerSocket()
           : new ServerSocket();
       if (ss instanceof javax.net.ssl.SSLServerSocket s) s.setEnabledProtocols(SmtpSession.protocols(s.getSupportedProtocols()));
       ss.setReuseAddress(port != 0);
@@ -157,17 +158,17 @@ public final class MockSmtpServer implements AutoCloseable {
   public TlsMode tlsMode() { return settings.tlsMode; }
 
   /** The server's self-signed certificate as PEM (for {@code localhost} and {@code 127.0.0.1}, or {@code wrong.example}). */
-  public String certificatePem() { return certificate.pem(); }
+  public String certificatePem() { return certificateInternal().pem(); }
 
   /** The certificate itself, for building a trust store. */
-  public java.security.cert.X509Certificate certificate() { return certificate.certificate(); }
+  public java.security.cert.X509Certificate certificate() { return certificateInternal().certificate(); }
 
   /** {@link #certificatePem()} in a temporary file (deleted on close), for a profile's {@code tls-trust}. */
   public synchronized Path certificateFile() {
     if (certificateFile == null) {
       try {
         Path f = Files.createTempFile("herald-mock-smtp-", ".pem");
-        Files.writeString(f, certificate.pem(), StandardCharsets.US_ASCII);
+        Files.writeString(f, certificatePem(), StandardCharsets.US_ASCII);
         f.toFile().deleteOnExit();
         certificateFile = f;
       } catch (IOException e) {
@@ -182,7 +183,7 @@ public final class MockSmtpServer implements AutoCloseable {
     try {
       java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setCertificateEntry("mock-smtp", certificate.certificate());
+      ks.setCertificateEntry("mock-smtp", certificate());
       javax.net.ssl.TrustManagerFactory tmf =
           javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
@@ -321,7 +322,15 @@ public final class MockSmtpServer implements AutoCloseable {
     }
   }
 
-  SelfSignedCertificate certificateInternal() { return certificate; }
+  /** Made on first use (a plaintext server never needs it); cached per JVM by SelfSignedCertificate. */
+  SelfSignedCertificate certificateInternal() {
+    SelfSignedCertificate c = certificate;
+    if (c == null) {
+      c = wrongHost ? SelfSignedCertificate.forWrongHost() : SelfSignedCertificate.forLocalhost();
+      certificate = c;
+    }
+    return c;
+  }
 
   Fault.Effect effectFor(SmtpCommand command) {
     SmtpDispatcher d = dispatcher;

@@ -27,9 +27,10 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.operator.ContentSigner;
 
 /**
  * A self-signed EC P-256 certificate made with BouncyCastle, and a server {@link SSLContext}
@@ -77,7 +78,9 @@ public final class SelfSignedCertificate {
     try {
       KeyPair keys = keyPair();
       Instant now = Instant.now();
-      X500Name subject = new X500Name("CN=" + names.get(0) + ",O=Herald MockSmtpServer");
+      // Via the JDK's X500Principal: parsing a string with BouncyCastle's X500Name loads its large style tables.
+      X500Name subject = X500Name.getInstance(
+          new javax.security.auth.x500.X500Principal("CN=" + names.get(0) + ", O=Herald MockSmtpServer").getEncoded());
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject,
           new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
           Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))),
@@ -91,8 +94,9 @@ public final class SelfSignedCertificate {
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      X509Certificate cert = new JcaX509CertificateConverter()
-          .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+      byte[] der = b.build(new JcaSigner(keys.getPrivate())).getEncoded();
+      X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(der));
 
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -102,8 +106,33 @@ public final class SelfSignedCertificate {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
       return new SelfSignedCertificate(cert, ctx);
-    } catch (GeneralSecurityException | java.io.IOException | org.bouncycastle.operator.OperatorCreationException e) {
+    } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot create the mock server's self-signed certificate: " + e, e);
+    }
+  }
+
+  /** ECDSA with SHA-256 through the JDK's provider (BouncyCastle's signer builder is slow to initialise). */
+  private static final class JcaSigner implements ContentSigner {
+    private final java.security.PrivateKey key;
+    private final java.io.ByteArrayOutputStream tbs = new java.io.ByteArrayOutputStream();
+
+    JcaSigner(java.security.PrivateKey key) { this.key = key; }
+
+    @Override public AlgorithmIdentifier getAlgorithmIdentifier() {
+      return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+    }
+
+    @Override public java.io.OutputStream getOutputStream() { return tbs; }
+
+    @Override public byte[] getSignature() {
+      try {
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(tbs.toByteArray());
+        return s.sign();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot sign the certificate: " + e, e);
+      }
     }
   }
 
