@@ -761,6 +761,98 @@ class MockSmtpServerIT {
     assertNull(null);
   }
 
+  @Test void batchSurvivesA421AfterOneMessage() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.DATA_END).reply(421, "4.3.2 Shutting down").thenClose().once());
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "max-connections", 1);
+    List<SendOutcome> out = t.sendAll(dev.herald.mail.smtp.testing.Outgoings.to("a@example.net", 5));
+    assertEquals(421, out.get(0).failure().replyCode());
+    assertFalse(out.get(0).failure().getMessage().contains("may have been delivered"));
+    for (int i = 1; i < 5; i++) assertTrue(out.get(i).sent(), "message " + i + ": " + out.get(i));
+    assertEquals(4, server.messageCount());
+    assertEquals(2, server.sessionCount());
+  }
+
+  @Test void batchDropAfterEndOfDataFailsOnlyThatMessageAndNeverResendsIt() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.DATA_END).drop().once());
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "max-connections", 1,
+        "retry.attempts", 3, "retry.backoff", "10ms");
+    List<SendOutcome> out = t.sendAll(dev.herald.mail.smtp.testing.Outgoings.to("a@example.net", 5));
+    assertTrue(out.get(0).failure().getMessage().contains("may have been delivered"), out.get(0).toString());
+    for (int i = 1; i < 5; i++) assertTrue(out.get(i).sent(), "message " + i + ": " + out.get(i));
+    // Five bodies went out: the first was not sent again although retry.attempts = 3.
+    assertEquals(5, trace.lines().stream().filter(l -> l.startsWith("> <message")).count());
+  }
+
+  @Test void unicodeDomainBecomesALabelsWithoutSmtpUtf8() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE).smtpUtf8(false));
+    transport(server, Credentials.NONE, "tls", "none").send(envelope("leser@bücher.example"), text("x"));
+    assertEquals(List.of("leser@xn--bcher-kva.example"), server.takeMessage(TAKE).envelope().recipients());
+  }
+
+  @Test void authRequiredByServerWithoutCredentialsIsAuthenticationException() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE).requireAuth(true).user("bob", "pw-pw-pw"));
+    AuthenticationException e = assertThrows(AuthenticationException.class,
+        () -> transport(server, Credentials.NONE, "tls", "none").send(envelope("a@example.net"), text("x")));
+    assertEquals(530, e.replyCode());
+    assertEquals(Stage.MAIL, e.stage());
+    assertTrue(e.hint().orElseThrow().contains("username"));
+  }
+
+  @Test void rateLimitSpacesMessages() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "rate-limit", "20/s");
+    long start = System.nanoTime();
+    List<SendOutcome> out = t.sendAll(dev.herald.mail.smtp.testing.Outgoings.to("a@example.net", 6));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(out.stream().allMatch(SendOutcome::sent));
+    assertTrue(ms >= 240, "6 messages at 20/s took " + ms + " ms");
+  }
+
+  @Test void localNameIsUsedForEhlo() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    transport(server, Credentials.NONE, "tls", "none", "local-name", "client.example.org").send(envelope("a@example.net"), text("x"));
+    assertEquals("client.example.org", server.takeMessage(TAKE).heloName());
+  }
+
+  @Test void defaultLocalNameIsAFqdnOrAnAddressLiteral() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    transport(server, Credentials.NONE, "tls", "none").send(envelope("a@example.net"), text("x"));
+    String name = server.takeMessage(TAKE).heloName();
+    assertTrue(name.equals("[127.0.0.1]") || (name.contains(".") && !name.startsWith("[")), name);
+  }
+
+  @Test void missingTlsTrustFileIsAConfigErrorAtCreation() {
+    MockSmtpServer server = start(MockSmtpServer.builder());
+    assertThrows(dev.herald.mail.InvalidConfigException.class,
+        () -> transport(server, Credentials.NONE, "tls-trust", "does/not/exist.pem"));
+  }
+
+  @Test void opportunisticWithoutStarttlsAndWithoutCredentialsSendsInPlaintext() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    transport(server, Credentials.NONE, "tls", "opportunistic").send(envelope("a@example.net"), text("x"));
+    assertFalse(server.takeMessage(TAKE).tls());
+  }
+
+  @Test void contentThatFailsToRenderFailsOnlyItsMessage() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "max-connections", 1);
+    dev.herald.mail.MessageContent broken = new dev.herald.mail.MessageContent() {
+      @Override public void writeTo(java.io.OutputStream out) throws java.io.IOException { throw new java.io.IOException("disk on fire"); }
+      @Override public long size() { return 10; }
+      @Override public java.util.Optional<String> messageId() { return java.util.Optional.empty(); }
+      @Override public boolean has8bit() { return false; }
+      @Override public boolean requiresSmtpUtf8() { return false; }
+    };
+    List<Outgoing> batch = new ArrayList<>(dev.herald.mail.smtp.testing.Outgoings.to("a@example.net", 3));
+    batch.add(1, new Outgoing(envelope("a@example.net"), broken));
+    List<SendOutcome> out = t.sendAll(batch);
+    assertTrue(out.get(1).failure().getMessage().contains("disk on fire"));
+    assertEquals(3, server.messageCount());
+    assertEquals(1, server.sessionCount());
+  }
+
   /** A credential source that hands out values in turn and counts calls. */
   static final class FakeTokens implements CredentialSource {
     private final String[] values;

@@ -30,6 +30,8 @@ public final class Pool implements AutoCloseable {
     this.credentials = credentials;
     this.fallbackUser = fallbackUser;
     this.trace = trace;
+    // A bad tls-trust file is a config error now, not at the first send.
+    if (settings.tlsTrust() != null) this.tls = Tls.create(settings.tlsTrust());
   }
 
   /** A ready session: an idle one that still works, or a new one. Blocks while all are busy. */

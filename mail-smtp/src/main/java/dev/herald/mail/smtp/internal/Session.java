@@ -75,6 +75,7 @@ public final class Session implements AutoCloseable {
   private long lastUsed;
   private volatile long writeDeadline;
   private volatile boolean writeTimedOut;
+  private boolean socketFailed;
 
   private Session(SmtpSettings settings, Tls tls, Credentials credentials, String fallbackUser, Trace trace) {
     this.settings = settings;
@@ -303,6 +304,11 @@ public final class Session implements AutoCloseable {
       broken = true;
       unanswered(cur, ahead, e);
       abort();
+    } catch (RuntimeException e) {
+      broken = true;
+      unanswered(cur, ahead, new MailException("internal error while sending: " + e, e));
+      abort();
+      throw e;
     } finally {
       lastUsed = System.nanoTime();
     }
@@ -351,7 +357,7 @@ public final class Session implements AutoCloseable {
   private boolean prepare(Job j) {
     j.start();
     try {
-      boolean utf8 = j.envelope.requiresSmtpUtf8() || j.content.requiresSmtpUtf8();
+      boolean utf8 = (!ascii(j.envelope) && j.envelope.requiresSmtpUtf8()) || j.content.requiresSmtpUtf8();
       if (utf8 && !caps.smtpUtf8()) {
         j.fail(new InvalidMessageException("the message needs SMTPUTF8 (an internationalised address or header), which "
             + server + " does not offer", Stage.MAIL, 0, null, null,
@@ -388,7 +394,21 @@ public final class Session implements AutoCloseable {
     } catch (IOException e) {
       j.fail(new LocalIoException("cannot read the message: " + e.getMessage(), e), false);
       return false;
+    } catch (RuntimeException e) {
+      j.fail(new MailException("cannot write the message: " + e, e), false);
+      return false;
     }
+  }
+
+  private static boolean ascii(dev.herald.mail.Envelope e) {
+    if (!ascii(e.sender())) return false;
+    for (String r : e.recipients()) if (!ascii(r)) return false;
+    return true;
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0x7f) return false;
+    return true;
   }
 
   private static InvalidMessageException tooLong(DataEncoder.LineTooLongException e) {
@@ -533,14 +553,25 @@ public final class Session implements AutoCloseable {
       traceBody(staging.length());
     } else {
       encoder.reset(out, true);
+      socketFailed = false;
+      MailException local;
       try {
         j.content.writeTo(encoder);
         encoder.finish(true);
+        local = null;
       } catch (IOException e) {
-        if (encoder.failure() == null) throw e;
+        if (socketFailed) throw e;
+        local = encoder.failure() != null ? tooLong(encoder.failure())
+            : new dev.herald.mail.LocalIoException("cannot read the message while sending it: " + e.getMessage(), e);
+      } catch (MailException e) {
+        local = e;
+      } catch (RuntimeException e) {
+        local = new MailException("cannot write the message while sending it: " + e, e);
+      }
+      if (local != null) {
         // Part of the message is out; only closing without the final "." keeps it from being delivered.
-        trace.info("message abandoned: " + encoder.failure().getMessage() + "; closing the connection");
-        j.fail(tooLong(encoder.failure()), false);
+        trace.info("message abandoned: " + local.getMessage() + "; closing the connection");
+        j.fail(local, false);
         broken = true;
         abort();
         return false;
@@ -637,11 +668,21 @@ public final class Session implements AutoCloseable {
       writeDeadline = System.nanoTime() + (long) Math.max(replyMillis, 1000) * 1_000_000L;
       try {
         raw.write(b, off, len);
+      } catch (IOException e) {
+        socketFailed = true;
+        throw e;
       } finally {
         writeDeadline = 0;
       }
     }
-    @Override public void flush() throws IOException { raw.flush(); }
+    @Override public void flush() throws IOException {
+      try {
+        raw.flush();
+      } catch (IOException e) {
+        socketFailed = true;
+        throw e;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- state for the pool
