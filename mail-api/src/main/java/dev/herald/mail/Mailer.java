@@ -130,8 +130,8 @@ public final class Mailer implements AutoCloseable {
 
   @Override public void close() { transport.close(); }
 
+  // A provider's advisor knows more than the transport's generic hint, so it is asked first.
   private MailException explained(MailException e) {
-    if (e.hint().isPresent()) return e;
     for (ProfileAdvisor a : advisors) {
       Optional<String> hint = a.explain(e, profileSettings);
       if (hint.isPresent()) return e.withHint(hint.get());

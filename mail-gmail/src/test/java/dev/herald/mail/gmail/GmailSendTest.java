@@ -211,13 +211,7 @@ class GmailSendTest {
     assertTrue(google.tokenRequests().isEmpty());
   }
 
-  /**
-   * What the user sees. Disabled until mail-api's {@code Mailer.explained} asks the advisors before it
-   * keeps a hint the transport attached: mail-smtp gives every AUTH failure and every 4xx a generic hint
-   * ("check the username and password (or token) of the profile", "a temporary failure; try again
-   * later"), and the Mailer then never asks the advisors, so Gmail's 535/454/421 lines are lost.
-   */
-  @org.junit.jupiter.api.Disabled("needs Mailer.explained to prefer a provider advisor's hint over the transport's generic one")
+  /** What the user sees: the advisor's line wins over the transport's generic AUTH hint. */
   @Test void theUserSeesGmailsHintForARefusedPassword() throws Exception {
     gmailRefusesThePassword();
     mailer = Mailer.fromProfile(passwordProfile("my-google-password"));
