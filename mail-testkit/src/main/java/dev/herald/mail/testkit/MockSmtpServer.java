@@ -132,6 +132,17 @@ public final class MockSmtpServer implements AutoCloseable {
         return;
       }
       int id = sessionCount.incrementAndGet();
+      if (sockets.size() > settings.maxConnections) {
+        log(id, "*: refused: more than " + settings.maxConnections + " connections");
+        try {
+          s.getOutputStream().write("421 4.3.2 Too many connections, try later\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+        sockets.remove(s);
+        closeQuietly(s);
+        continue;
+      }
       Thread t = new Thread(() -> {
         try {
           new SmtpSession(this, id, s).run();
@@ -197,23 +208,41 @@ public final class MockSmtpServer implements AutoCloseable {
 
   /**
    * A profile aimed at this server, with the keys of the {@code smtp} transport: {@code transport},
-   * {@code host}, {@code port}, {@code tls}, {@code tls-trust}, and {@code username}/{@code password}
-   * of the first configured user. Give it to the code under test as its profile.
+   * {@code host}, {@code port}, {@code tls}, {@code tls-trust} (unless plaintext), and the
+   * credentials of the first configured user ({@code username}, {@code password}), or else of the
+   * first token ({@code username}, {@code token}). Give it to the code under test as its profile,
+   * e.g. {@code Mailer.fromProfile(server.profile())}; add keys with {@code withFallback}.
    */
   public Config profile() {
+    if (!settings.users.isEmpty()) return profile(settings.users.keySet().iterator().next());
+    if (!settings.tokens.isEmpty()) return profile(settings.tokens.keySet().iterator().next());
+    return ConfigFactory.parseMap(baseProfile(), origin());
+  }
+
+  /** {@link #profile()} logged in as {@code username}: its password and/or token as configured. */
+  public Config profile(String username) {
+    if (!settings.users.containsKey(username) && !settings.tokens.containsKey(username)) {
+      throw new IllegalArgumentException("no user or token configured for '" + username + "'; users: "
+          + settings.users.keySet() + ", tokens: " + settings.tokens.keySet());
+    }
+    Map<String, Object> m = baseProfile();
+    m.put("username", username);
+    if (settings.users.containsKey(username)) m.put("password", settings.users.get(username));
+    if (settings.tokens.containsKey(username)) m.put("token", settings.tokens.get(username));
+    return ConfigFactory.parseMap(m, origin());
+  }
+
+  private Map<String, Object> baseProfile() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("transport", "smtp");
     m.put("host", host());
     m.put("port", port());
     m.put("tls", settings.tlsMode.profileValue());
     if (settings.tlsMode != TlsMode.NONE) m.put("tls-trust", certificateFile().toString());
-    if (!settings.users.isEmpty()) {
-      Map.Entry<String, String> first = settings.users.entrySet().iterator().next();
-      m.put("username", first.getKey());
-      m.put("password", first.getValue());
-    }
-    return ConfigFactory.parseMap(m, "MockSmtpServer on " + host() + ":" + port());
+    return m;
   }
+
+  private String origin() { return "MockSmtpServer.profile() on " + host() + ":" + port(); }
 
   /** Adds faults; they apply to sessions from now on, in the order given. */
   public MockSmtpServer script(Fault... faults) {
@@ -286,6 +315,19 @@ public final class MockSmtpServer implements AutoCloseable {
 
   /** {@link #transcript()} as one string, one line each. */
   public String transcriptText() { return String.join("\n", transcript()); }
+
+  /** Forgets recorded messages, the transcript and the script; for a server shared by several tests. */
+  public MockSmtpServer reset() {
+    clearScript();
+    synchronized (messages) {
+      messages.clear();
+    }
+    queue.clear();
+    synchronized (transcript) {
+      transcript.clear();
+    }
+    return this;
+  }
 
   /** Stops listening, closes every connection and deletes the certificate file; idempotent. */
   @Override public void close() {
@@ -420,6 +462,7 @@ public final class MockSmtpServer implements AutoCloseable {
     final boolean authOnlyAfterTls;
     final int maxRecordedMessages;
     final int maxTranscriptLines;
+    final int maxConnections;
 
     Settings(Builder b) {
       tlsMode = b.tlsMode;
@@ -447,6 +490,7 @@ public final class MockSmtpServer implements AutoCloseable {
       authOnlyAfterTls = b.authOnlyAfterTls;
       maxRecordedMessages = b.maxRecordedMessages;
       maxTranscriptLines = b.maxTranscriptLines;
+      maxConnections = b.maxConnections;
     }
   }
 
@@ -478,6 +522,7 @@ public final class MockSmtpServer implements AutoCloseable {
     private boolean authOnlyAfterTls;
     private int maxRecordedMessages = Integer.MAX_VALUE;
     private int maxTranscriptLines = 100_000;
+    private int maxConnections = 100;
     private SmtpDispatcher dispatcher;
     private Consumer<RecordedMessage> listener;
 
@@ -580,7 +625,18 @@ public final class MockSmtpServer implements AutoCloseable {
     }
 
     /** Keeps at most this many lines of the server-wide transcript (default 100 000). */
-    public Builder maxTranscriptLines(int n) { this.maxTranscriptLines = n; return this; }
+    public Builder maxTranscriptLines(int n) {
+      if (n < 0) throw new IllegalArgumentException("maxTranscriptLines below 0");
+      this.maxTranscriptLines = n;
+      return this;
+    }
+
+    /** Open connections at once before new ones get {@code 421 4.3.2} and are closed (default 100). */
+    public Builder maxConnections(int n) {
+      if (n < 1) throw new IllegalArgumentException("maxConnections below 1");
+      this.maxConnections = n;
+      return this;
+    }
 
     /** The escape hatch; see {@link SmtpDispatcher}. */
     public Builder dispatcher(SmtpDispatcher dispatcher) { this.dispatcher = dispatcher; return this; }

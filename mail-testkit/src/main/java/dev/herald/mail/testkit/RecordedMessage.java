@@ -118,7 +118,7 @@ public final class RecordedMessage {
   /** True when it came with BDAT (CHUNKING) rather than DATA. */
   public boolean chunked() { return chunked; }
 
-  /** The session's transcript up to this message's final reply ({@code C: }, {@code S: }, {@code *: } lines). */
+  /** The session's transcript up to the end of this message's data ({@code C: }, {@code S: }, {@code *: } lines; the message itself as {@code <message: N octets>}). */
   public List<String> transcript() { return transcript; }
 
   public Instant receivedAt() { return receivedAt; }

@@ -103,6 +103,22 @@ class AngusClientIT {
     assertEquals(0, server.messageCount());
   }
 
+  @Test void xoauth2WithABearerToken() throws Exception {
+    server = MockSmtpServer.builder().token("bob@example.org", "ya29.good").build().start();
+    Session session = Session.getInstance(props("XOAUTH2"));
+    send(session, message(session, "via XOAUTH2"), "bob@example.org", "ya29.good");
+    RecordedMessage m = server.takeMessage(Duration.ofSeconds(5));
+    assertEquals("XOAUTH2", m.authMechanism().orElseThrow());
+    assertEquals("bob@example.org", m.authenticatedUser().orElseThrow());
+
+    MimeMessage msg = message(session, "x");
+    jakarta.mail.AuthenticationFailedException e = assertThrows(jakarta.mail.AuthenticationFailedException.class,
+        () -> send(session, msg, "bob@example.org", "ya29.expired"));
+    // Angus reports the 334 error challenge itself (it does not answer it); the server sent Gmail's JSON.
+    assertTrue(e.getMessage().contains("334 eyJzdGF0dXMiOiI0MDEi"), e.getMessage());
+    assertEquals(1, server.messageCount());
+  }
+
   @Test void dotLeadingLinesArriveIntact() throws Exception {
     server = MockSmtpServer.builder().build().start();
     Session session = Session.getInstance(props(null));

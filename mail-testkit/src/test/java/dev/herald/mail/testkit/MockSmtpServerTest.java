@@ -287,4 +287,82 @@ class MockSmtpServerTest {
       assertTrue(seen.get(1).transcript().get(0).startsWith("*: connected"));
     }
   }
+
+  @Test void profileForATokenUserAndForANamedUser() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().token("bob@example.org", "ya29.t").user("eve", "pw").build().start()) {
+      assertEquals("eve", server.profile().getString("username"), "password users come first");
+      Config bob = server.profile("bob@example.org");
+      assertEquals("ya29.t", bob.getString("token"));
+      assertFalse(bob.hasPath("password"));
+      assertThrows(IllegalArgumentException.class, () -> server.profile("nobody"));
+    }
+    try (MockSmtpServer server = MockSmtpServer.builder().token("bob@example.org", "ya29.t").build().start()) {
+      assertEquals("bob@example.org", server.profile().getString("username"));
+      assertEquals("ya29.t", server.profile().getString("token"));
+    }
+  }
+
+  @Test void resetForgetsMessagesScriptAndTranscript() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start()) {
+      server.script(Fault.at(dev.herald.mail.Stage.QUIT).drop());
+      try (RawSmtpClient c = ehlo(server)) {
+        c.command("MAIL FROM:<a@example.org>");
+        c.command("RCPT TO:<b@example.net>");
+        c.command("DATA");
+        c.command("Subject: x\r\n\r\n.");
+      }
+      assertEquals(1, server.messages().size());
+      server.reset();
+      assertEquals(List.of(), server.messages());
+      assertEquals(List.of(), server.pendingFaults());
+      assertEquals(List.of(), server.transcript());
+      assertNull(server.takeMessage(Duration.ZERO));
+    }
+  }
+
+  @Test void tooManyConnectionsGet421() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().maxConnections(1).build().start();
+         RawSmtpClient first = new RawSmtpClient(server.host(), server.port())) {
+      assertTrue(first.reply().get(0).startsWith("220"));
+      try (RawSmtpClient second = new RawSmtpClient(server.host(), server.port())) {
+        assertEquals(List.of("421 4.3.2 Too many connections, try later"), second.reply());
+      }
+    }
+  }
+
+  @Test void dispatcherSeesTheMessageSizeAtDataEnd() throws Exception {
+    List<SmtpCommand> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start()) {
+      server.dispatcher(cmd -> {
+        seen.add(cmd);
+        return cmd.stage() == dev.herald.mail.Stage.DATA_END && cmd.messageSize() > 10
+            ? new Fault.Reply(552, List.of("5.3.4 Too big for this test"), false) : null;
+      });
+      try (RawSmtpClient c = ehlo(server)) {
+        c.command("MAIL FROM:<a@example.org>");
+        c.command("RCPT TO:<b@example.net>");
+        c.command("DATA");
+        assertEquals("552 5.3.4 Too big for this test", c.command("Subject: x\r\n\r\nmore than ten\r\n.").get(0));
+        assertTrue(c.command("NOOP").get(0).startsWith("250"));
+      }
+      assertEquals(0, server.messageCount());
+      assertEquals(List.of("", "EHLO", "MAIL", "RCPT", "DATA", "", "NOOP"), seen.stream().map(SmtpCommand::verb).toList());
+      assertEquals(1, seen.get(0).session());
+      assertNull(seen.get(6).stage(), "NOOP has no stage");
+    }
+  }
+
+  @Test void serverThreadsAreDaemonsAndEndOnClose() throws Exception {
+    MockSmtpServer server = MockSmtpServer.builder().build().start();
+    try (RawSmtpClient c = new RawSmtpClient(server.host(), server.port())) {
+      c.reply();
+      List<Thread> mine = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("MockSmtpServer-")).toList();
+      assertFalse(mine.isEmpty());
+      assertTrue(mine.stream().allMatch(Thread::isDaemon));
+      server.close();
+      for (Thread t : mine) t.join(5000);
+      assertTrue(mine.stream().noneMatch(Thread::isAlive));
+    }
+  }
 }
