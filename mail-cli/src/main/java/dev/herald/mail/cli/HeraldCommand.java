@@ -8,9 +8,6 @@ import picocli.CommandLine.Spec;
 /** {@code herald}: the top command; without a subcommand it shows the usage (exit 64). */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Send email from the command line: a profile from herald.conf, a message from options or stdin.",
-    subcommands = {SendCommand.class, SendmailCommand.class, CheckCommand.class, AuthCommand.class,
-        DevServerCommand.class, ProfilesCommand.class, ConfigCommand.class, CompletionCommand.class,
-        CommandLine.HelpCommand.class},
     commandListHeading = "%nCommands:%n",
     footer = {"", "Config: --config FILE, else $HERALD_CONFIG, else ~/.config/herald/herald.conf;"
         + " profile: --profile, else $HERALD_PROFILE, else herald.profile.",
@@ -18,6 +15,26 @@ import picocli.CommandLine.Spec;
         + " rejected, 69 unavailable, 70 bug, 74 local I/O, 75 try again later, 76 protocol/TLS, 77 auth,"
         + " 78 config."})
 final class HeraldCommand implements Callable<Integer> {
+  /**
+   * The subcommands, in the order help lists them. {@link Main} adds them itself rather than through
+   * {@code @Command(subcommands = …)}, so that a run models only the command it runs (start-up time).
+   */
+  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static java.util.Map<String, Class<?>> subcommands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("send", SendCommand.class);
+    m.put("sendmail", SendmailCommand.class);
+    m.put("check", CheckCommand.class);
+    m.put("auth", AuthCommand.class);
+    m.put("dev-server", DevServerCommand.class);
+    m.put("profiles", ProfilesCommand.class);
+    m.put("config", ConfigCommand.class);
+    m.put("completion", CompletionCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override public Integer call() {

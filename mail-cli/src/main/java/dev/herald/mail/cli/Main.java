@@ -11,6 +11,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Guice: plain reflection instead of generated classes, and no stack trace per binding — both only
+    // cost start-up time in a process that makes one injector with a handful of instance bindings.
+    if (System.getProperty("guice_bytecode_gen_option") == null) System.setProperty("guice_bytecode_gen_option", "DISABLED");
+    if (System.getProperty("guice_include_stack_traces") == null) System.setProperty("guice_include_stack_traces", "OFF");
     CliContext ctx = CliContext.system();
     int code = run(ctx, args);
     ctx.out().flush();
@@ -20,16 +24,30 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; never calls {@link System#exit}. */
   public static int run(CliContext ctx, String... args) {
-    CommandLine cl = commandLine(ctx);
+    CommandLine cl = commandLine(ctx, args.length > 0 ? args[0] : null);
     int code = cl.execute(args);
     ctx.out().flush();
     ctx.err().flush();
     return code;
   }
 
-  static CommandLine commandLine(CliContext ctx) {
+  /** The whole command tree. */
+  static CommandLine commandLine(CliContext ctx) { return commandLine(ctx, null); }
+
+  /**
+   * The command tree for a run whose first argument is {@code first}: when that names a command,
+   * only that command is modelled (picocli reflects over every option of every command it is given,
+   * which is most of a short run's start-up); otherwise (help, an option, a typo) all of them.
+   */
+  static CommandLine commandLine(CliContext ctx, String first) {
     Errors errors = new Errors(ctx);
-    CommandLine cl = new CommandLine(new HeraldCommand(), new Factory(ctx));
+    Factory factory = new Factory(ctx);
+    CommandLine cl = new CommandLine(new HeraldCommand(), factory);
+    boolean one = first != null && HeraldCommand.SUBCOMMANDS.containsKey(first) && !first.equals("help")
+        && !first.equals("completion");
+    for (var e : HeraldCommand.SUBCOMMANDS.entrySet()) {
+      if (!one || e.getKey().equals(first)) cl.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
+    }
     cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.out(), java.nio.charset.StandardCharsets.UTF_8), true));
     cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.err(), java.nio.charset.StandardCharsets.UTF_8), true));
     cl.setExitCodeExceptionMapper(new ExitCodes());
@@ -37,7 +55,8 @@ public final class Main {
     cl.setParameterExceptionHandler(errors);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // sendmail's flags (-t, -oi, -odi, -fFROM…) are read by SendmailArgs, not by picocli.
-    cl.getSubcommands().get("sendmail").setUnmatchedOptionsArePositionalParams(true);
+    CommandLine sendmail = cl.getSubcommands().get("sendmail");
+    if (sendmail != null) sendmail.setUnmatchedOptionsArePositionalParams(true);
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.SOFTWARE);
     for (CommandLine sub : cl.getSubcommands().values()) {

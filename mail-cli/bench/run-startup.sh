@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Start-up of `herald send`: ONE ~1 KB message per process to postfix's smtp-sink on 127.0.0.1, whole-process
+# wall time, against python3 + smtplib doing the same in the same run, and what each JVM option gains.
+# Uses the shared bench harness (lib/timecmd.py: interleaved rounds, medians, per-round paired ratios).
+#
+# usage: mail-cli/bench/run-startup.sh        env: ROUNDS (21), SINK_PORT (2626), BENCH (the shared bench dir)
+# needs: /usr/sbin/smtp-sink (the bench's setup.sh installs it), python3, a built CLI (bin/herald builds it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+BENCH=${BENCH:-$root/../shared/bench}
+ROUNDS=${ROUNDS:-21}
+PORT=${SINK_PORT:-2626}
+out=$here/results
+tmp=$(mktemp -d)
+mkdir -p "$out"
+trap 'kill $sink 2>/dev/null || true; wait 2>/dev/null || true; cp "$tmp/sink.log" "$out/sink.log" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$root/bin/herald" --version >/dev/null      # builds the jar and its AppCDS archive when needed
+jar=$root/mail-cli/target/herald.jar
+jsa=$root/mail-cli/target/herald.jsa
+
+/usr/sbin/smtp-sink -u nobody "127.0.0.1:$PORT" 256 >"$tmp/sink.log" 2>&1 &
+sink=$!
+python3 - "$PORT" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit("smtp-sink did not start")
+PY
+
+cat >"$tmp/herald.conf" <<CONF
+herald.profile = sink
+herald.profiles.sink { transport = smtp, host = "127.0.0.1", port = $PORT, tls = none, local-name = localhost, from = "bench@example.com" }
+CONF
+export HERALD_CONFIG=$tmp/herald.conf HERALD_NO_BUILD=1
+SEND="dev.herald.mail.cli.Main send --to sink@example.com --subject bench -q"
+C1="-XX:TieredStopAtLevel=1"
+SER="-XX:+UseSerialGC"
+CDS="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+{
+  echo "## herald send start-up: one message per process (whole-process wall time)"
+  echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- java: $(java -version 2>&1 | head -1); python: $(python3 --version 2>&1)"
+  echo
+  python3 "$BENCH/lib/timecmd.py" --rounds "$ROUNDS" --warmup 2 --baseline python-smtplib --stdin "$BENCH/data/msg-1k.eml" \
+    --json "$out/startup.json" --title "one message per process start, seconds (lower is better)" -- \
+    python-smtplib        "python3 $BENCH/python/smtp_send.py --port $PORT --n 1" \
+    herald                "$root/bin/herald send --to sink@example.com --subject bench -q" \
+    herald-sendmail       "$root/bin/herald sendmail -f bench@example.com sink@example.com" \
+    java-plain            "java -cp $jar $SEND" \
+    java-c1               "java $C1 -cp $jar $SEND" \
+    java-c1-serial        "java $C1 $SER -cp $jar $SEND" \
+    java-cds              "java $CDS -cp $jar $SEND" \
+    java-c1-serial-cds    "java $C1 $SER $CDS -cp $jar $SEND" \
+    java-all-noperfdata   "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
+    java-all-noverify     "java $C1 $SER $CDS -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -cp $jar $SEND" \
+    java-version-all      "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar dev.herald.mail.cli.Main --version" \
+    python-floor          "python3 -c pass"
+} | tee "$out/startup.md"
