@@ -560,7 +560,7 @@ public final class MockSmtpServer implements AutoCloseable {
       return this;
     }
 
-    /** A user for PLAIN and LOGIN. The first user goes into {@link #profile()}. */
+    /** A user for PLAIN and LOGIN. The first user goes into {@link MockSmtpServer#profile()}. */
     public Builder user(String username, String password) {
       users.put(Objects.requireNonNull(username), Objects.requireNonNull(password));
       return this;

@@ -63,6 +63,35 @@ class MockSmtpExtensionTest {
     assertEquals(1, SEEN.size());
   }
 
+  @ExtendWith(MockSmtpExtension.class)
+  static class AnnotatedParameter {
+    @Test void gmail(@MockSmtp(gmailLike = true, users = "me@gmail.com:app-pw") MockSmtpServer s) throws Exception {
+      SEEN.add(s);
+      try (RawSmtpClient c = new RawSmtpClient(s.host(), s.port())) {
+        assertTrue(c.reply().get(0).startsWith("220 smtp.gmail.com"));
+      }
+      assertEquals("me@gmail.com", s.profile().getString("username"));
+    }
+  }
+
+  @Test void parameterAnnotationConfiguresTheServer() {
+    run(AnnotatedParameter.class).assertStatistics(s -> s.succeeded(1).failed(0));
+    assertEquals(1, SEEN.size());
+  }
+
+  @MockSmtp(users = "bad-pair")
+  static class BadAnnotation {
+    @Test void t(MockSmtpServer s) { SEEN.add(s); }
+  }
+
+  @Test void malformedUserPairFailsTheTestWithAClearMessage() {
+    Events events = run(BadAnnotation.class);
+    events.assertStatistics(s -> s.failed(1));
+    Throwable t = events.failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    assertTrue(String.valueOf(t.getMessage()).contains("name:secret"), String.valueOf(t));
+  }
+
   @MockSmtp(scope = MockSmtp.Scope.CLASS, tls = MockSmtpServer.TlsMode.NONE)
   static class ClassScoped {
     @Test void a(MockSmtpServer s) { SEEN.add(s); assertEquals("none", s.profile().getString("tls")); }

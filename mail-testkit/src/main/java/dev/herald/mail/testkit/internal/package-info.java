@@ -1,0 +1,2 @@
+/** Implementation details of the testkit; not an API. */
+package dev.herald.mail.testkit.internal;
