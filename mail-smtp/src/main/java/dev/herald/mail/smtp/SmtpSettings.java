@@ -47,6 +47,11 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     if (host.isBlank()) throw new InvalidConfigException("host is empty: set the SMTP server's host name");
     if (port < 1 || port > 65535) throw new InvalidConfigException("port " + port + " is out of range 1-65535");
     if (localName != null && localName.isBlank()) localName = null;
+    // Both go into protocol lines or SNI: a space or line break there would be command injection.
+    if (!token(host)) throw new InvalidConfigException("host '" + host.strip() + "' must be a host name or address, without spaces");
+    if (localName != null && !token(localName)) {
+      throw new InvalidConfigException("local-name '" + localName.strip() + "' must be a domain name or an address literal such as [192.0.2.1]");
+    }
     if (maxConnections < 1) throw new InvalidConfigException("max-connections must be at least 1, not " + maxConnections);
     if (maxMessagesPerConnection < 0) throw new InvalidConfigException("max-messages-per-connection must be 0 (no cap) or more");
     if (retryAttempts < 1) throw new InvalidConfigException("retry.attempts must be at least 1 (1 = no retry)");
@@ -124,6 +129,14 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     return new SmtpSettings(host, port, tls, tlsTrust, allowPlaintextAuth, auth, localName, connectTimeout,
         replyTimeout, dataEndTimeout, maxConnections, maxMessagesPerConnection, idleTimeout, rateLimit, retryAttempts,
         retryBackoff, retryMaxBackoff, pipelining, chunking, dsnNotify, dsnRet);
+  }
+
+  private static boolean token(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f) return false;
+    }
+    return true;
   }
 
   private static List<String> stringList(Config c, String key) {

@@ -201,8 +201,12 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private long backoff(int failures) {
-    long base = settings.retryBackoff().toMillis();
-    long max = Math.max(base, settings.retryMaxBackoff().toMillis());
+    return backoff(failures, settings.retryBackoff().toMillis(), settings.retryMaxBackoff().toMillis());
+  }
+
+  /** The wait before attempt {@code failures + 1}: doubling from {@code base}, capped, in the upper half at random. */
+  static long backoff(int failures, long base, long maxMillis) {
+    long max = Math.max(base, maxMillis);
     long d = base;
     for (int i = 1; i < failures && d < max; i++) d *= 2;
     d = Math.min(d, max);
