@@ -2,11 +2,9 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.HostUnreachableException;
-import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MalformedReplyException;
-import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.RecipientsRejectedException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
@@ -47,7 +45,6 @@ import javax.net.ssl.SSLSocket;
  */
 public final class Session implements AutoCloseable {
   private static final byte[] CRLF = {'\r', '\n'};
-  private static final int STAGING_CAP = 512 * 1024;
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final SmtpSettings settings;
@@ -58,8 +55,9 @@ public final class Session implements AutoCloseable {
   private final String server;
   private final int replyMillis;
   private final int dataEndMillis;
-  private final DataEncoder encoder = new DataEncoder();
-  private final Staging staging = new Staging(8 * 1024, STAGING_CAP);
+  private final Preparer preparer;
+  private final DataEncoder encoder;
+  private final Staging staging;
 
   private Socket socket;
   private OutputStream out;
@@ -86,6 +84,9 @@ public final class Session implements AutoCloseable {
     this.server = settings.host() + ":" + settings.port();
     this.replyMillis = millis(settings.replyTimeout());
     this.dataEndMillis = millis(settings.dataEndTimeout());
+    this.preparer = new Preparer(settings, server);
+    this.encoder = preparer.encoder();
+    this.staging = preparer.staging();
   }
 
   /** Connects and runs the whole handshake; on failure nothing stays open. */
@@ -348,96 +349,9 @@ public final class Session implements AutoCloseable {
       if (settings.maxMessagesPerConnection() > 0 && messages >= settings.maxMessagesPerConnection()) return null;
       Job j = q.jobs.get(q.next++);
       if (j.done()) continue;
-      if (prepare(j)) return j;
+      if (preparer.prepare(j, caps)) return j;
     }
     return null;
-  }
-
-  /** Checks and encodes a message before any of it goes out; false (with the job failed) if it cannot be sent. */
-  private boolean prepare(Job j) {
-    j.start();
-    try {
-      boolean utf8 = (!ascii(j.envelope) && j.envelope.requiresSmtpUtf8()) || j.content.requiresSmtpUtf8();
-      if (utf8 && !caps.smtpUtf8()) {
-        j.fail(new InvalidMessageException("the message needs SMTPUTF8 (an internationalised address or header), which "
-            + server + " does not offer", Stage.MAIL, 0, null, null,
-            "use ASCII addresses, or a server that offers SMTPUTF8", null), false);
-        return false;
-      }
-      j.bdat = settings.pipelining() && settings.chunking() && caps.pipelining() && caps.chunking();
-      encoder.reset(staging.reset(), !j.bdat);
-      try {
-        j.content.writeTo(encoder);
-        encoder.finish(!j.bdat);
-        j.staged = true;
-        j.size = encoder.size();
-      } catch (IOException e) {
-        if (encoder.failure() != null) throw tooLong(encoder.failure());
-        if (!staging.overflowed()) {
-          throw new LocalIoException("cannot read the message: " + e.getMessage(), e);
-        }
-        j.staged = false;
-        j.bdat = false;
-        j.size = j.content.size();
-      }
-      long limit = caps.sizeLimit();
-      if (limit > 0 && j.size > limit) {
-        j.fail(new PermanentMailException("the message is " + j.size + " octets; " + server + " accepts at most " + limit
-            + " (SIZE)", Stage.MAIL, 0, "5.3.4", null, "make the message smaller (e.g. link large files instead of attaching them)", null), false);
-        return false;
-      }
-      j.mailLine = mailLine(j, utf8);
-      return true;
-    } catch (MailException e) {
-      j.fail(e, false);
-      return false;
-    } catch (IOException e) {
-      j.fail(new LocalIoException("cannot read the message: " + e.getMessage(), e), false);
-      return false;
-    } catch (RuntimeException e) {
-      j.fail(new MailException("cannot write the message: " + e, e), false);
-      return false;
-    }
-  }
-
-  private static boolean ascii(dev.herald.mail.Envelope e) {
-    if (!ascii(e.sender())) return false;
-    for (String r : e.recipients()) if (!ascii(r)) return false;
-    return true;
-  }
-
-  private static boolean ascii(String s) {
-    for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0x7f) return false;
-    return true;
-  }
-
-  private static InvalidMessageException tooLong(DataEncoder.LineTooLongException e) {
-    return new InvalidMessageException(e.getMessage() + " (RFC 5322); nothing was sent", Stage.LOCAL, 0, null, null,
-        "wrap long lines or encode the body as quoted-printable or base64", null);
-  }
-
-  private String mailLine(Job j, boolean utf8) throws IOException {
-    StringBuilder sb = new StringBuilder(64).append("MAIL FROM:<").append(path(j.envelope.sender())).append('>');
-    if (caps.sizeLimit() >= 0) sb.append(" SIZE=").append(j.size);
-    if (j.content.has8bit() && caps.eightBitMime()) sb.append(" BODY=8BITMIME");
-    if (utf8) sb.append(" SMTPUTF8");
-    if (settings.dsnRet() != null && caps.dsn()) sb.append(" RET=").append(settings.dsnRet());
-    return sb.toString();
-  }
-
-  /** An address as the server can take it: Unicode domains become A-labels when SMTPUTF8 is not on offer. */
-  private String path(String address) {
-    if (address.isEmpty() || caps.smtpUtf8()) return address;
-    for (int i = 0; i < address.length(); i++) {
-      if (address.charAt(i) > 0x7f) return dev.herald.mail.Address.parse(address).asciiAddress();
-    }
-    return address;
-  }
-
-  private String rcptLine(String rcpt) {
-    String line = "RCPT TO:<" + path(rcpt) + ">";
-    if (!settings.dsnNotify().isEmpty() && caps.dsn()) line += " NOTIFY=" + String.join(",", settings.dsnNotify());
-    return line;
   }
 
   private void writeHead(Job j) throws IOException {
@@ -448,7 +362,7 @@ public final class Session implements AutoCloseable {
     }
     write(j.mailLine, null);
     messages++;
-    for (String r : j.envelope.recipients()) write(rcptLine(r), null);
+    for (String r : j.envelope.recipients()) write(preparer.rcptLine(r, caps), null);
     if (j.bdat) {
       write("BDAT " + staging.length() + " LAST", null);
       out.write(staging.array(), 0, staging.length());
@@ -513,7 +427,7 @@ public final class Session implements AutoCloseable {
       j.fail(Failures.reply(Stage.MAIL, mail, "MAIL FROM:<" + j.envelope.sender() + "> was refused", null), false);
       return;
     }
-    for (String r : j.envelope.recipients()) recipient(j, r, command(rcptLine(r), Stage.RCPT, j));
+    for (String r : j.envelope.recipients()) recipient(j, r, command(preparer.rcptLine(r, caps), Stage.RCPT, j));
     if (j.accepted.isEmpty()) {
       j.fail(allRejected(j), false);
       needsReset = true;
@@ -561,8 +475,8 @@ public final class Session implements AutoCloseable {
         local = null;
       } catch (IOException e) {
         if (socketFailed) throw e;
-        local = encoder.failure() != null ? tooLong(encoder.failure())
-            : new dev.herald.mail.LocalIoException("cannot read the message while sending it: " + e.getMessage(), e);
+        local = encoder.failure() != null ? Preparer.tooLong(encoder.failure())
+            : new LocalIoException("cannot read the message while sending it: " + e.getMessage(), e);
       } catch (MailException e) {
         local = e;
       } catch (RuntimeException e) {
