@@ -1,10 +1,11 @@
 package dev.herald.mail.testkit;
 
-import dev.herald.mail.Address;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.MailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.testkit.internal.LineReader;
+import dev.herald.mail.testkit.internal.Sasl;
+import dev.herald.mail.testkit.internal.SmtpSyntax;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class SmtpSession {
           event("client closed the connection");
           break;
         }
-        String line = text(raw);
+        String line = SmtpSyntax.text(raw);
         client(line);
         handle(line);
       }
@@ -286,7 +287,7 @@ final class SmtpSession {
     if (e instanceof Fault.Reply r) {
       send(r);
       if (r.code() == 235) {
-        authUser = claimedUser(mech, initial);
+        authUser = Sasl.claimedUser(mech, initial);
         authMech = mech;
       }
       return;
@@ -331,14 +332,13 @@ final class SmtpSession {
   private void authPlain(String initial) throws IOException {
     byte[] resp = initial != null ? decode(initial) : challenge("");
     if (resp == null) return;
-    String[] f = new String(resp, StandardCharsets.UTF_8).split("\0", -1);
-    if (f.length != 3) {
+    Sasl.Login l = Sasl.plain(resp);
+    if (l == null) {
       reply(501, "5.5.2", "Malformed PLAIN response");
       return;
     }
-    boolean ok = cfg.users.containsKey(f[1]) && cfg.users.get(f[1]).equals(f[2])
-        && (f[0].isEmpty() || f[0].equals(f[1]));
-    authResult(ok, f[1], "PLAIN");
+    boolean ok = l.secret().equals(cfg.users.get(l.user())) && (l.authzid().isEmpty() || l.authzid().equals(l.user()));
+    authResult(ok, l.user(), "PLAIN");
   }
 
   private void authLogin(String initial) throws IOException {
@@ -352,43 +352,25 @@ final class SmtpSession {
   }
 
   private void authXoauth2(String initial) throws IOException {
-    byte[] resp = initial != null ? decode(initial) : challenge("");
-    if (resp == null) return;
-    String user = null;
-    String token = null;
-    for (String kv : new String(resp, StandardCharsets.UTF_8).split("\u0001")) {
-      if (kv.startsWith("user=")) user = kv.substring(5);
-      else if (kv.regionMatches(true, 0, "auth=Bearer ", 0, 12)) token = kv.substring(12);
-    }
-    if (user != null && token != null && token.equals(cfg.tokens.get(user))) {
-      authResult(true, user, "XOAUTH2");
-      return;
-    }
-    String json = "{\"status\":\"401\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}";
-    if (challenge(new String(Base64.getEncoder().encode(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII), false) == null) return;
-    reply(535, "5.7.8", "Username and Password not accepted");
+    bearer(initial, "XOAUTH2", Sasl::xoauth2, Sasl.XOAUTH2_ERROR);
   }
 
   private void authOauthBearer(String initial) throws IOException {
+    bearer(initial, "OAUTHBEARER", Sasl::oauthBearer, Sasl.OAUTHBEARER_ERROR);
+  }
+
+  /** XOAUTH2 and OAUTHBEARER: on a bad token, a 334 with a JSON error, the client's (empty) answer, then 535. */
+  private void bearer(String initial, String mech, java.util.function.Function<byte[], Sasl.Login> parse, String errorJson)
+      throws IOException {
     byte[] resp = initial != null ? decode(initial) : challenge("");
     if (resp == null) return;
-    String s = new String(resp, StandardCharsets.UTF_8);
-    String user = null;
-    String token = null;
-    int first = s.indexOf('\u0001');
-    String gs2 = first < 0 ? s : s.substring(0, first);
-    for (String f : gs2.split(",")) if (f.startsWith("a=")) user = f.substring(2).replace("=2C", ",").replace("=3D", "=");
-    if (first >= 0) {
-      for (String kv : s.substring(first + 1).split("\u0001")) {
-        if (kv.regionMatches(true, 0, "auth=Bearer ", 0, 12)) token = kv.substring(12);
-      }
-    }
-    if (user != null && token != null && token.equals(cfg.tokens.get(user))) {
-      authResult(true, user, "OAUTHBEARER");
+    Sasl.Login l = parse.apply(resp);
+    if (l.user() != null && l.secret() != null && l.secret().equals(cfg.tokens.get(l.user()))) {
+      authResult(true, l.user(), mech);
       return;
     }
-    String json = "{\"status\":\"invalid_token\",\"scope\":\"https://mail.google.com/\",\"schemes\":\"bearer\"}";
-    if (challenge(new String(Base64.getEncoder().encode(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII), false) == null) return;
+    event("bad bearer token for " + l.user() + " with " + mech);
+    if (challenge(Sasl.base64(errorJson), false) == null) return;
     reply(535, "5.7.8", "Username and Password not accepted");
   }
 
@@ -405,7 +387,7 @@ final class SmtpSession {
   }
 
   private byte[] challenge(String text) throws IOException {
-    return challenge(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)), true);
+    return challenge(Sasl.base64(text), true);
   }
 
   /** Sends {@code 334 b64} and reads the answer; null when the exchange ended (cancel, bad base64, EOF). */
@@ -417,7 +399,7 @@ final class SmtpSession {
       event("client closed the connection during AUTH");
       return null;
     }
-    String line = text(raw);
+    String line = SmtpSyntax.text(raw);
     client(line);
     if (line.equals("*")) {
       reply(501, "5.0.0", "Authentication cancelled");
@@ -436,32 +418,16 @@ final class SmtpSession {
     }
   }
 
-  private static String claimedUser(String mech, String initial) {
-    if (initial == null) return "(scripted)";
-    try {
-      String s = new String(Base64.getDecoder().decode(initial), StandardCharsets.UTF_8);
-      if (mech.equals("PLAIN")) {
-        String[] f = s.split("\0", -1);
-        return f.length == 3 ? f[1] : "(scripted)";
-      }
-      if (mech.equals("XOAUTH2") && s.startsWith("user=")) return s.substring(5, Math.max(5, s.indexOf('\u0001')));
-      if (mech.equals("LOGIN")) return s;
-    } catch (IllegalArgumentException ignored) {
-      // not base64
-    }
-    return "(scripted)";
-  }
-
   private void mail(String arg, String line) throws IOException {
-    String[] path = path(arg, "FROM:");
+    SmtpSyntax.Path path = SmtpSyntax.path(arg, "FROM:");
     Fault.Effect e = consult(Stage.MAIL, line, null, 0);
     if (generic(e)) return;
     if (e instanceof Fault.Reply r) {
       send(r);
       if (r.code() / 100 == 2 && path != null) {
         resetTransaction();
-        sender = path[0];
-        mailParams = params(path[1]);
+        sender = path.address();
+        mailParams = path.parameters();
       }
       return;
     }
@@ -470,7 +436,7 @@ final class SmtpSession {
     if (cfg.requireTls && !tls) { reply(530, "5.7.0", "Must issue a STARTTLS command first"); return; }
     if (cfg.requireAuth && authUser == null) { reply(530, "5.7.0", "Authentication required"); return; }
     if (path == null) { reply(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"); return; }
-    Map<String, String> p = params(path[1]);
+    Map<String, String> p = path.parameters();
     for (Map.Entry<String, String> kv : p.entrySet()) {
       String k = kv.getKey();
       String v = kv.getValue();
@@ -489,25 +455,27 @@ final class SmtpSession {
       reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
       return;
     }
-    if (!path[0].isEmpty() && !validAddress(path[0])) { reply(553, "5.1.7", "Invalid sender address <" + path[0] + ">"); return; }
-    if (!isAscii(path[0]) && !p.containsKey("SMTPUTF8")) { reply(553, "5.6.7", "Non-ASCII address needs SMTPUTF8"); return; }
-    sender = path[0];
+    String from = path.address();
+    if (!from.isEmpty() && !SmtpSyntax.validMailbox(from)) { reply(553, "5.1.7", "Invalid sender address <" + from + ">"); return; }
+    if (!SmtpSyntax.isAscii(from) && !p.containsKey("SMTPUTF8")) { reply(553, "5.6.7", "Non-ASCII address needs SMTPUTF8"); return; }
+    sender = from;
     mailParams = p;
     reply(250, "2.1.0", "Sender <" + sender + "> OK");
   }
 
   private void rcpt(String arg, String line) throws IOException {
-    String[] path = path(arg, "TO:");
-    Fault.Effect e = consult(Stage.RCPT, line, path == null ? null : path[0], 0);
+    SmtpSyntax.Path path = SmtpSyntax.path(arg, "TO:");
+    Fault.Effect e = consult(Stage.RCPT, line, path == null ? null : path.address(), 0);
     if (generic(e)) return;
     if (e instanceof Fault.Reply r) {
       send(r);
-      if (r.code() / 100 == 2 && path != null && sender != null) addRecipient(path[0], params(path[1]));
+      if (r.code() / 100 == 2 && path != null && sender != null) addRecipient(path.address(), path.parameters());
       return;
     }
     if (sender == null) { reply(503, "5.5.1", "Need MAIL before RCPT"); return; }
-    if (path == null || path[0].isEmpty()) { reply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"); return; }
-    Map<String, String> p = params(path[1]);
+    if (path == null || path.address().isEmpty()) { reply(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"); return; }
+    String to = path.address();
+    Map<String, String> p = path.parameters();
     for (Map.Entry<String, String> kv : p.entrySet()) {
       boolean ok = switch (kv.getKey()) {
         case "NOTIFY", "ORCPT" -> cfg.dsn && !kv.getValue().isEmpty();
@@ -515,11 +483,11 @@ final class SmtpSession {
       };
       if (!ok) { reply(555, "5.5.4", "Unsupported parameter " + kv.getKey()); return; }
     }
-    if (!validAddress(path[0])) { reply(553, "5.1.3", "Invalid recipient address <" + path[0] + ">"); return; }
-    if (!isAscii(path[0]) && !mailParams.containsKey("SMTPUTF8")) { reply(553, "5.6.7", "Non-ASCII address needs SMTPUTF8"); return; }
+    if (!SmtpSyntax.validMailbox(to)) { reply(553, "5.1.3", "Invalid recipient address <" + to + ">"); return; }
+    if (!SmtpSyntax.isAscii(to) && !mailParams.containsKey("SMTPUTF8")) { reply(553, "5.6.7", "Non-ASCII address needs SMTPUTF8"); return; }
     if (rcpts.size() >= cfg.maxRecipients) { reply(452, "4.5.3", "Too many recipients"); return; }
-    addRecipient(path[0], p);
-    reply(250, "2.1.5", "Recipient <" + path[0] + "> OK");
+    addRecipient(to, p);
+    reply(250, "2.1.5", "Recipient <" + to + "> OK");
   }
 
   private void addRecipient(String address, Map<String, String> params) {
@@ -571,7 +539,7 @@ final class SmtpSession {
         closing = true;
         return;
       }
-      if (isDotLine(l)) break;
+      if (SmtpSyntax.isEndOfData(l)) break;
       int off = l[0] == '.' ? 1 : 0;
       total += l.length - off;
       if (total > cfg.maxMessageSize) tooBig = true;
@@ -580,10 +548,6 @@ final class SmtpSession {
     client("<message: " + total + " octets>");
     client(".");
     dataEnd(buf.toByteArray(), total, tooBig, longLine, false);
-  }
-
-  private static boolean isDotLine(byte[] l) {
-    return (l.length == 3 && l[0] == '.' && l[1] == '\r' && l[2] == '\n') || (l.length == 2 && l[0] == '.' && l[1] == '\n');
   }
 
   private void bdat(String arg, String line) throws IOException {
@@ -794,56 +758,5 @@ final class SmtpSession {
     String shown = line.length() > 2000 ? line.substring(0, 2000) + "… (" + line.length() + " chars)" : line;
     if (transcript.size() < 10_000) transcript.add(shown);
     server.log(id, shown);
-  }
-
-  private static String text(byte[] raw) {
-    int n = raw.length;
-    if (n > 0 && raw[n - 1] == '\n') n--;
-    if (n > 0 && raw[n - 1] == '\r') n--;
-    return new String(raw, 0, n, StandardCharsets.UTF_8);
-  }
-
-  /** {@code FROM:<a@b> PARAMS} → [address, params]; null when malformed. */
-  private static String[] path(String arg, String keyword) {
-    if (!arg.regionMatches(true, 0, keyword, 0, keyword.length())) return null;
-    String s = arg.substring(keyword.length()).stripLeading();
-    if (!s.startsWith("<")) return null;
-    boolean quoted = false;
-    for (int i = 1; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && quoted) i++;
-      else if (c == '"') quoted = !quoted;
-      else if (c == '>' && !quoted) {
-        String addr = s.substring(1, i);
-        int colon = addr.indexOf(':');
-        if (addr.startsWith("@") && colon > 0) addr = addr.substring(colon + 1); // source route
-        return new String[] {addr, s.substring(i + 1).strip()};
-      }
-    }
-    return null;
-  }
-
-  private static Map<String, String> params(String s) {
-    Map<String, String> p = new LinkedHashMap<>();
-    if (s == null || s.isBlank()) return p;
-    for (String t : s.strip().split(" +")) {
-      int eq = t.indexOf('=');
-      p.put((eq < 0 ? t : t.substring(0, eq)).toUpperCase(Locale.ROOT), eq < 0 ? "" : t.substring(eq + 1));
-    }
-    return p;
-  }
-
-  private static boolean validAddress(String a) {
-    try {
-      Address.parse(a);
-      return a.indexOf('<') < 0 && a.indexOf(' ') < 0 || a.startsWith("\"");
-    } catch (MailException e) {
-      return false;
-    }
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0x7f) return false;
-    return true;
   }
 }
