@@ -417,6 +417,31 @@ class MockSmtpServerIT {
     assertEquals(1, trace.lines().stream().filter(s -> s.startsWith("> <message")).count());
   }
 
+  @Test void slowServerWithinTheTimeoutIsFine() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.DATA_END).delay(Duration.ofMillis(300)).once());
+    transport(server, Credentials.NONE, "tls", "none", "timeouts.data-end", "2s").send(envelope("a@example.net"), text("x"));
+    assertNotNull(server.takeMessage(TAKE));
+  }
+
+  @Test void serverSlowerThanTheDataEndTimeoutIsUncertain() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.DATA_END).delay(Duration.ofSeconds(2)).once());
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "timeouts.data-end", "300ms", "retry.attempts", 3);
+    TransientMailException e = assertThrows(TransientMailException.class, () -> t.send(envelope("a@example.net"), text("x")));
+    assertEquals(Stage.DATA_END, e.stage());
+    assertTrue(e.getMessage().contains("may have been delivered"), e.getMessage());
+  }
+
+  @Test void refusedQuitDoesNotMatter() {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.QUIT).reply(500, "5.5.1 no quitting").thenClose());
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none");
+    t.send(envelope("a@example.net"), text("x"));
+    t.close();
+    assertEquals(1, server.messageCount());
+  }
+
   @Test void droppedConnectionIsTransient() {
     MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
     server.script(at(Stage.MAIL).drop());

@@ -62,8 +62,14 @@ public final class Sasl {
     }
     boolean token = mechanism.equals("xoauth2") || mechanism.equals("oauthbearer");
     CredentialSource source = token ? creds.token() : creds.password();
+    Secret secret = source.get();
+    if (token && secret.expiresAt().map(t -> t.isBefore(java.time.Instant.now().plusSeconds(30))).orElse(false)) {
+      // About to expire (or expired): ask for a fresh one rather than fail and retry.
+      source.invalidate();
+      secret = source.get();
+    }
     try {
-      once(mechanism, user, source.get(), host, port, ch);
+      once(mechanism, user, secret, host, port, ch);
     } catch (AuthenticationException e) {
       source.invalidate();
       if (!token || e.replyCode() != 535) throw e;

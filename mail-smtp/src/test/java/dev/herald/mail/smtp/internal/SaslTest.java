@@ -97,6 +97,21 @@ class SaslTest {
     assertEquals(2, tokens.invalidated);
   }
 
+  @Test void tokenAboutToExpireIsRefreshedBeforeUse() throws Exception {
+    FakeChannel ch = new FakeChannel().reply(235, "ok");
+    CredentialSource expiring = new CredentialSource() {
+      int n;
+      @Override public dev.herald.mail.spi.Secret get() {
+        n++;
+        return n == 1 ? dev.herald.mail.spi.Secret.expiring("old", java.time.Instant.now().plusSeconds(5))
+            : dev.herald.mail.spi.Secret.expiring("new", java.time.Instant.now().plusSeconds(3600));
+      }
+      @Override public String describe() { return "test"; }
+    };
+    Sasl.login("xoauth2", Credentials.token("bob", expiring), null, "h", 587, ch);
+    assertEquals("AUTH XOAUTH2 " + b64("user=bob\u0001auth=Bearer new\u0001\u0001"), ch.sent.get(0));
+  }
+
   @Test void passwordFailureIsNotRetried() {
     FakeChannel ch = new FakeChannel().reply(535, "5.7.8 no");
     assertThrows(AuthenticationException.class,
