@@ -413,6 +413,7 @@ class MockSmtpServerIT {
         "retry.attempts", 3, "retry.backoff", "10ms");
     TransientMailException e = assertThrows(TransientMailException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.DATA_END, e.stage());
+    assertTrue(e.getMessage().contains("did not answer within 400 ms at data end"), e.getMessage());
     assertTrue(e.getMessage().contains("may have been delivered"), e.getMessage());
     assertEquals(1, trace.lines().stream().filter(s -> s.startsWith("> <message")).count());
   }

@@ -132,7 +132,7 @@ public final class Session implements AutoCloseable {
       }
       lastUsed = System.nanoTime();
     } catch (IOException e) {
-      throw Failures.io(stage, e, server, stage == Stage.CONNECT ? settings.replyTimeout() : settings.replyTimeout());
+      throw Failures.io(stage, e, server, settings.replyTimeout());
     }
   }
 
@@ -297,8 +297,9 @@ public final class Session implements AutoCloseable {
       abort();
     } catch (IOException e) {
       broken = true;
-      TransientMailException f = Failures.io(writeTimedOut ? Stage.DATA : stageOf(cur), writeTimedOut
-          ? new SocketTimeoutException("write timed out") : e, server, settings.replyTimeout());
+      Stage stage = writeTimedOut ? Stage.DATA : stageOf(cur);
+      TransientMailException f = Failures.io(stage, writeTimedOut ? new SocketTimeoutException("write timed out") : e,
+          server, stage == Stage.DATA_END ? settings.dataEndTimeout() : settings.replyTimeout());
       unanswered(cur, ahead, f);
       abort();
     } catch (MalformedReplyException e) {
