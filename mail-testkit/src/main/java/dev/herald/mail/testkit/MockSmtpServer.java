@@ -156,6 +156,9 @@ public final class MockSmtpServer implements AutoCloseable {
     }
   }
 
+  /** True between {@link #start()} and {@link #close()}. */
+  public boolean isRunning() { return started && stopped.getCount() > 0; }
+
   /** The address to connect to: {@code 127.0.0.1} unless the builder chose another bind address. */
   public String host() { return settings.bindAddress.getHostAddress(); }
 

@@ -257,12 +257,16 @@ class MockSmtpServerTest {
   }
 
   @Test void takeMessageReturnsNullOnTimeoutAndCloseEndsSessions() throws Exception {
-    MockSmtpServer server = MockSmtpServer.builder().build().start();
+    MockSmtpServer server = MockSmtpServer.builder().build();
+    assertFalse(server.isRunning());
+    server.start();
+    assertTrue(server.isRunning());
     assertNull(server.takeMessage(Duration.ofMillis(50)));
     try (RawSmtpClient c = new RawSmtpClient(server.host(), server.port())) {
       c.reply();
       server.close();
       server.close();
+      assertFalse(server.isRunning());
       assertTrue(c.closedByServer());
     }
     assertThrows(IllegalStateException.class, server::start);
@@ -363,6 +367,40 @@ class MockSmtpServerTest {
       server.close();
       for (Thread t : mine) t.join(5000);
       assertTrue(mine.stream().noneMatch(Thread::isAlive));
+    }
+  }
+
+  @Test void tls12IsAcceptedAndOlderIsNot() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.IMPLICIT).build().start()) {
+      javax.net.ssl.SSLSocketFactory f = server.clientSslContext().getSocketFactory();
+      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) f.createSocket(server.host(), server.port())) {
+        s.setEnabledProtocols(new String[] {"TLSv1.2"});
+        s.setSoTimeout(5000);
+        s.startHandshake();
+        assertEquals("TLSv1.2", s.getSession().getProtocol());
+        assertTrue(new RawSmtpClient(s).reply().get(0).startsWith("220 "));
+      }
+      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) f.createSocket(server.host(), server.port())) {
+        List<String> old = List.of(s.getSupportedProtocols()).contains("TLSv1.1") ? List.of("TLSv1.1") : List.of();
+        if (!old.isEmpty()) {
+          s.setEnabledProtocols(old.toArray(new String[0]));
+          s.setSoTimeout(5000);
+          assertThrows(javax.net.ssl.SSLException.class, s::startHandshake);
+        }
+      }
+    }
+  }
+
+  @Test void plaintextClientOnAnImplicitTlsPortGetsNothing() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.IMPLICIT).build().start();
+         RawSmtpClient c = new RawSmtpClient(server.host(), server.port())) {
+      c.send("EHLO plain\r\n");
+      String l = c.line();
+      assertTrue(l == null || !l.startsWith("220"), "no SMTP greeting in plaintext: " + l);
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!server.transcriptText().contains("TLS failed") && System.currentTimeMillis() < deadline) Thread.sleep(20);
+      assertTrue(server.transcriptText().contains("TLS failed"), server.transcriptText());
+      assertEquals(0, server.messageCount());
     }
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * server keeps its messages and script between tests. Configuration: see {@link MockSmtp}.
  */
 public final class MockSmtpExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler {
+    AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MockSmtpExtension.class);
   private static final String KEY = "server";
@@ -126,6 +127,18 @@ public final class MockSmtpExtension implements BeforeAllCallback, AfterAllCallb
   }
 
   @Override public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+    throw withTranscript(context, failure);
+  }
+
+  @Override public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+    throw withTranscript(context, failure);
+  }
+
+  @Override public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+    throw withTranscript(context, failure);
+  }
+
+  private Throwable withTranscript(ExtensionContext context, Throwable failure) {
     MockSmtpServer s = findServer(context);
     if (s != null) {
       List<String> lines = s.transcript();
@@ -134,7 +147,7 @@ public final class MockSmtpExtension implements BeforeAllCallback, AfterAllCallb
       failure.addSuppressed(new TranscriptException(s + " transcript:\n" + (text.isEmpty() ? "(no session)" : text)));
       context.publishReportEntry("mock-smtp-transcript", text);
     }
-    throw failure;
+    return failure;
   }
 
   /** The failure's companion that carries the server's transcript; no stack trace of its own. */

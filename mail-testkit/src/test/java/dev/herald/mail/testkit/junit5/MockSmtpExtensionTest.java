@@ -5,7 +5,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.herald.mail.testkit.MockSmtpServer;
 import dev.herald.mail.testkit.testing.RawSmtpClient;
-import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,11 +25,7 @@ class MockSmtpExtensionTest {
   }
 
   private static boolean closed(MockSmtpServer s) {
-    try (Socket ignored = new Socket(s.host(), s.port())) {
-      return false;
-    } catch (Exception e) {
-      return true;
-    }
+    return !s.isRunning();
   }
 
   @ExtendWith(MockSmtpExtension.class)
@@ -150,6 +145,26 @@ class MockSmtpExtensionTest {
     assertEquals(1, t.getSuppressed().length);
     assertInstanceOf(MockSmtpExtension.TranscriptException.class, t.getSuppressed()[0]);
     assertTrue(t.getSuppressed()[0].getMessage().contains("#1 C: EHLO failing.test"), t.getSuppressed()[0].getMessage());
+  }
+
+  @ExtendWith(MockSmtpExtension.class)
+  static class FailingBeforeEach {
+    @BeforeEach void setUp(MockSmtpServer s) throws Exception {
+      try (RawSmtpClient c = new RawSmtpClient(s.host(), s.port())) {
+        c.reply();
+        c.command("HELO setup.test");
+      }
+      throw new IllegalStateException("set-up failed");
+    }
+    @Test void t() { }
+  }
+
+  @Test void failureInBeforeEachCarriesTheTranscriptToo() {
+    Events events = run(FailingBeforeEach.class);
+    Throwable t = events.failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    assertEquals("set-up failed", t.getMessage());
+    assertTrue(t.getSuppressed()[0].getMessage().contains("C: HELO setup.test"), t.getSuppressed()[0].getMessage());
   }
 
   @Test void serverOutsideATestIsAnError() {
