@@ -47,9 +47,18 @@ import java.util.function.Consumer;
  * <p>Unscripted, it is a well-behaved submission server: EHLO/HELO, STARTTLS (or implicit TLS)
  * with a self-signed certificate for {@code localhost} and {@code 127.0.0.1}, AUTH PLAIN, LOGIN,
  * XOAUTH2 and OAUTHBEARER against the configured users and tokens, PIPELINING, SIZE, 8BITMIME,
- * SMTPUTF8, ENHANCEDSTATUSCODES, DSN and optionally CHUNKING. A thread per connection (daemon
- * threads); every read has a timeout; {@link #close()} stops everything. No JUnit here: see
- * {@code dev.herald.mail.testkit.junit5.MockSmtpExtension}.
+ * SMTPUTF8, ENHANCEDSTATUSCODES, DSN and optionally CHUNKING. Pipelined commands are answered in
+ * order; plaintext sent after STARTTLS is discarded (and noted in the transcript).
+ *
+ * <p>Bounded: messages up to {@link Builder#maxMessageSize}, message lines up to
+ * {@link Builder#maxLineLength}, command lines up to 16 KiB, {@link Builder#maxRecipients}
+ * recipients, {@link Builder#maxConnections} connections. A daemon thread per connection; every
+ * read has a timeout ({@link Builder#readTimeout}); {@link #close()} stops everything.
+ *
+ * <p>The transcript ({@code C:} client, {@code S:} server, {@code *:} events) shows commands as
+ * sent, AUTH payloads included (they are test credentials), and message contents as their size.
+ *
+ * <p>No JUnit here: see {@code dev.herald.mail.testkit.junit5.MockSmtpExtension}.
  */
 public final class MockSmtpServer implements AutoCloseable {
 
@@ -247,7 +256,7 @@ public final class MockSmtpServer implements AutoCloseable {
 
   private String origin() { return "MockSmtpServer.profile() on " + host() + ":" + port(); }
 
-  /** Adds faults; they apply to sessions from now on, in the order given. */
+  /** Adds faults; they apply from the next command of any session (open ones included), tried in the order given. */
   public MockSmtpServer script(Fault... faults) {
     synchronized (this.faults) {
       for (Fault f : faults) this.faults.add(new Scripted(Objects.requireNonNull(f, "fault")));
