@@ -698,6 +698,30 @@ class MockSmtpServerIT {
     assertTrue(server.sessionCount() <= 8, "sessions: " + server.sessionCount());
   }
 
+  @Test void closeWhileABatchIsSendingCompletesEveryFuture() throws Exception {
+    MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
+    server.script(at(Stage.DATA_END).delay(Duration.ofMillis(5)));
+    SmtpTransport t = transport(server, Credentials.NONE, "tls", "none", "max-connections", 2);
+    List<java.util.concurrent.CompletableFuture<SendReceipt>> futures = new ArrayList<>();
+    for (int i = 0; i < 300; i++) futures.add(t.sendAsync(envelope("a@example.net"), text("m" + i)));
+    Thread.sleep(100);
+    t.close();
+    int sent = 0;
+    int failed = 0;
+    for (var f : futures) {
+      try {
+        f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        sent++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertInstanceOf(TransientMailException.class, e.getCause());
+        failed++;
+      }
+    }
+    assertEquals(300, sent + failed);
+    assertTrue(failed > 0, "closed too late to matter: " + sent + " sent");
+    assertEquals(sent, server.messageCount());
+  }
+
   @Test void retryWithBackoffRecoversFromTransientFailure() {
     MockSmtpServer server = start(MockSmtpServer.builder().tls(TlsMode.NONE));
     server.script(at(Stage.MAIL).reply(451, "4.7.1 Greylisted").times(2));
