@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
  * an {@code oauth2} block; stores the refresh token where the profile says (or beside the config).
  */
 @Command(name = "auth", mixinStandardHelpOptions = true,
-    description = {"Authorize a profile that logs in with OAuth2 (e.g. preset = gmail with auth = [xoauth2]):",
-        "opens the provider's consent page, waits for it on 127.0.0.1, and stores the refresh token"
-            + " (owner-only file) named by oauth2.refresh-token.file."},
+    description = {"Authorize a profile that logs in with OAuth2 and store its refresh token.",
+        "For a profile with an oauth2 block (e.g. preset = gmail with auth = [xoauth2]): prints (and opens) the"
+            + " provider's consent page, waits for the redirect on 127.0.0.1, and writes the refresh token to"
+            + " oauth2.refresh-token.file, readable by you only."},
     footer = {"", "Example:", "  herald auth --profile work"})
 final class AuthCommand implements Callable<Integer> {
   private final CliContext ctx;

@@ -44,7 +44,9 @@ final class ProfilesCommand implements Callable<Integer> {
     int pw = Math.max(8, config.presetNames().stream().mapToInt(String::length).max().orElse(0));
     for (String name : config.presetNames()) {
       Config preset = config.root().getConfig(com.typesafe.config.ConfigUtil.joinPath("herald", "presets", name));
-      out.println("  " + pad(name, pw) + "  " + endpoint(preset));
+      String parent = preset.hasPath("preset") ? "  (preset " + preset.getString("preset") + ")" : "";
+      String d = preset.hasPath("description") ? "  - " + preset.getString("description") : "";
+      out.println(("  " + pad(name, pw) + "  " + endpoint(preset) + parent + d).stripTrailing());
     }
     if (config.presetNames().isEmpty()) out.println("  (none)");
     return ExitCodes.OK;
