@@ -475,6 +475,7 @@ public final class MockSmtpServer implements AutoCloseable {
     final int maxRecordedMessages;
     final int maxTranscriptLines;
     final int maxConnections;
+    final List<String> authFailure;
 
     Settings(Builder b) {
       tlsMode = b.tlsMode;
@@ -503,6 +504,7 @@ public final class MockSmtpServer implements AutoCloseable {
       maxRecordedMessages = b.maxRecordedMessages;
       maxTranscriptLines = b.maxTranscriptLines;
       maxConnections = b.maxConnections;
+      authFailure = b.authFailure == null ? null : List.copyOf(b.authFailure);
     }
   }
 
@@ -535,6 +537,7 @@ public final class MockSmtpServer implements AutoCloseable {
     private int maxRecordedMessages = Integer.MAX_VALUE;
     private int maxTranscriptLines = 100_000;
     private int maxConnections = 100;
+    private List<String> authFailure;
     private SmtpDispatcher dispatcher;
     private Consumer<RecordedMessage> listener;
 
@@ -656,6 +659,16 @@ public final class MockSmtpServer implements AutoCloseable {
     /** Called for every message accepted; see {@link MockSmtpServer#onMessage}. */
     public Builder onMessage(Consumer<RecordedMessage> listener) { this.listener = listener; return this; }
 
+    /**
+     * The text of the {@code 535} that refuses bad credentials (several lines make a multi-line
+     * reply); default {@code 5.7.8 Authentication credentials invalid} (and Gmail's
+     * {@code 5.7.8 Username and Password not accepted} after a failed XOAUTH2/OAUTHBEARER exchange).
+     */
+    public Builder authFailure(String... lines) {
+      this.authFailure = new Fault.Reply(535, List.of(lines), false).lines();
+      return this;
+    }
+
     /** Gmail's submission server, as seen from port 587: its greeting and EHLO lines, AUTH after STARTTLS, TLS required. */
     public Builder gmailLike() {
       hostname("smtp.gmail.com");
@@ -667,6 +680,8 @@ public final class MockSmtpServer implements AutoCloseable {
       dsn(false);
       requireTls(true);
       authOnlyAfterTls(true);
+      authFailure("5.7.8 Username and Password not accepted. For more information, go to",
+          "5.7.8  https://support.google.com/mail/?p=BadCredentials a1-20020a170902b58100b001234567890sm1234567pls.123 - gsmtp");
       return this;
     }
 

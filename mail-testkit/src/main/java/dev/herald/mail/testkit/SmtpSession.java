@@ -371,7 +371,8 @@ final class SmtpSession {
     }
     event("bad bearer token for " + l.user() + " with " + mech);
     if (challenge(Sasl.base64(errorJson), false) == null) return;
-    reply(535, "5.7.8", "Username and Password not accepted");
+    if (cfg.authFailure != null) send(new Fault.Reply(535, cfg.authFailure, false));
+    else reply(535, "5.7.8", "Username and Password not accepted");
   }
 
   private void authResult(boolean ok, String user, String mech) throws IOException {
@@ -382,7 +383,8 @@ final class SmtpSession {
       reply(235, "2.7.0", "Authentication successful");
     } else {
       event("authentication failed for " + user + " with " + mech);
-      reply(535, "5.7.8", "Authentication credentials invalid");
+      if (cfg.authFailure != null) send(new Fault.Reply(535, cfg.authFailure, false));
+      else reply(535, "5.7.8", "Authentication credentials invalid");
     }
   }
 

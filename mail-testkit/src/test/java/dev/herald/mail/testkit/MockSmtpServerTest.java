@@ -88,6 +88,10 @@ class MockSmtpServerTest {
       assertFalse(again.contains("250-STARTTLS"));
       assertEquals("530 5.7.0 Authentication required", c.command("MAIL FROM:<me@gmail.com>").get(0));
       assertTrue(c.command("AUTH XOAUTH").get(0).startsWith("504 5.5.4"));
+      List<String> refused = c.command("AUTH PLAIN " + b64("\0me@gmail.com\0wrong"));
+      assertEquals(2, refused.size());
+      assertEquals("535-5.7.8 Username and Password not accepted. For more information, go to", refused.get(0));
+      assertTrue(refused.get(1).startsWith("535 5.7.8  https://support.google.com/mail/?p=BadCredentials"));
       assertEquals("235 2.7.0 Authentication successful", c.command("AUTH PLAIN " + b64("\0me@gmail.com\0app-password")).get(0));
       assertEquals("503 5.5.1 Already authenticated", c.command("AUTH PLAIN " + b64("\0me@gmail.com\0app-password")).get(0));
       assertTrue(c.command("MAIL FROM:<me@gmail.com>").get(0).startsWith("250"));
@@ -401,6 +405,19 @@ class MockSmtpServerTest {
       while (!server.transcriptText().contains("TLS failed") && System.currentTimeMillis() < deadline) Thread.sleep(20);
       assertTrue(server.transcriptText().contains("TLS failed"), server.transcriptText());
       assertEquals(0, server.messageCount());
+    }
+  }
+
+  @Test void parametersOfDisabledExtensionsAreRefused() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).smtpUtf8(false)
+        .eightBitMime(false).dsn(false).size(-1).authMechanisms().build().start();
+         RawSmtpClient c = ehlo(server)) {
+      for (String p : List.of("SMTPUTF8", "BODY=8BITMIME", "RET=FULL", "ENVID=x", "SIZE=10", "AUTH=<>")) {
+        assertTrue(c.command("MAIL FROM:<a@example.org> " + p).get(0).startsWith("555 5.5.4"), p);
+      }
+      assertTrue(c.command("MAIL FROM:<a@example.org>").get(0).startsWith("250"));
+      assertTrue(c.command("RCPT TO:<b@example.net> NOTIFY=NEVER").get(0).startsWith("555 5.5.4"));
+      assertTrue(c.command("RCPT TO:<b@example.net> ORCPT=rfc822;b@example.net").get(0).startsWith("555 5.5.4"));
     }
   }
 }
