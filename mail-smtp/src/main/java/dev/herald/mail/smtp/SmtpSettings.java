@@ -22,16 +22,53 @@ import java.util.Set;
  * @param auth SASL mechanism names, lower case, in order of preference
  * @param localName the EHLO name, or null for this host's name (else an address literal)
  * @param maxMessagesPerConnection 0 for no cap
+ * @param idleTimeout a kept connection idle longer than this is checked with NOOP before reuse
  * @param rateLimit messages per period, or {@link RateLimit#NONE}
- * @param retryAttempts attempts in all for a transient failure (1 = no retry)
- * @param dsnNotify RFC 3461 NOTIFY values in upper case, empty for the server default
- * @param dsnRet {@code FULL}, {@code HDRS} or null
  */
 public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, boolean allowPlaintextAuth,
-    List<String> auth, String localName, Duration connectTimeout, Duration replyTimeout, Duration dataEndTimeout,
-    int maxConnections, int maxMessagesPerConnection, Duration idleTimeout, RateLimit rateLimit,
-    int retryAttempts, Duration retryBackoff, Duration retryMaxBackoff, boolean pipelining, boolean chunking,
-    List<String> dsnNotify, String dsnRet) {
+    List<String> auth, String localName, Timeouts timeouts, int maxConnections, int maxMessagesPerConnection,
+    Duration idleTimeout, RateLimit rateLimit, Retry retry, boolean pipelining, boolean chunking, Dsn dsn) {
+
+  /**
+   * Every network wait is bounded ({@code timeouts { … }}).
+   *
+   * @param connect opening the TCP connection
+   * @param reply each reply of the server, and the TLS handshake
+   * @param dataEnd the reply to the end of the message
+   */
+  public record Timeouts(Duration connect, Duration reply, Duration dataEnd) {
+    public Timeouts {
+      for (Duration d : List.of(connect, reply, dataEnd)) {
+        if (d.isNegative() || d.isZero()) throw new InvalidConfigException("timeouts must be positive: " + d);
+      }
+    }
+  }
+
+  /**
+   * Retry of transient failures ({@code retry { … }}): exponential backoff with jitter.
+   *
+   * @param attempts attempts in all (1 = no retry)
+   * @param backoff the first wait, doubled after each failure
+   * @param maxBackoff the longest wait
+   */
+  public record Retry(int attempts, Duration backoff, Duration maxBackoff) {
+    public Retry {
+      if (attempts < 1) throw new InvalidConfigException("retry.attempts must be at least 1 (1 = no retry)");
+      if (backoff.isNegative() || maxBackoff.isNegative()) throw new InvalidConfigException("retry backoffs must not be negative");
+    }
+  }
+
+  /**
+   * Delivery status notification parameters (RFC 3461; {@code dsn { … }}), sent when the server offers DSN.
+   *
+   * @param notifyOn NOTIFY values in upper case (the {@code notify} key); empty for the server's default
+   * @param ret {@code FULL}, {@code HDRS}, or null
+   */
+  public record Dsn(List<String> notifyOn, String ret) {
+    public Dsn {
+      notifyOn = List.copyOf(notifyOn);
+    }
+  }
 
   /** The mechanisms this transport implements. */
   public static final List<String> MECHANISMS = List.of("xoauth2", "oauthbearer", "plain", "login", "cram-md5");
@@ -42,7 +79,9 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(tls, "tls");
     auth = List.copyOf(auth);
-    dsnNotify = List.copyOf(dsnNotify);
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(dsn, "dsn");
     Objects.requireNonNull(rateLimit, "rateLimit");
     if (host.isBlank()) throw new InvalidConfigException("host is empty: set the SMTP server's host name");
     if (port < 1 || port > 65535) throw new InvalidConfigException("port " + port + " is out of range 1-65535");
@@ -54,10 +93,7 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     }
     if (maxConnections < 1) throw new InvalidConfigException("max-connections must be at least 1, not " + maxConnections);
     if (maxMessagesPerConnection < 0) throw new InvalidConfigException("max-messages-per-connection must be 0 (no cap) or more");
-    if (retryAttempts < 1) throw new InvalidConfigException("retry.attempts must be at least 1 (1 = no retry)");
-    for (Duration d : List.of(connectTimeout, replyTimeout, dataEndTimeout, idleTimeout, retryBackoff, retryMaxBackoff)) {
-      if (d.isNegative()) throw new InvalidConfigException("durations must not be negative: " + d);
-    }
+    if (idleTimeout.isNegative()) throw new InvalidConfigException("idle-timeout must not be negative: " + idleTimeout);
     for (String m : auth) {
       if (!MECHANISMS.contains(m)) {
         throw new InvalidConfigException("unknown AUTH mechanism '" + m + "'; known: " + String.join(", ", MECHANISMS));
@@ -113,22 +149,28 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
       if (attempts < 1) throw invalid(c, "retry.attempts", "must be at least 1 (1 = no retry)");
       int perConn = c.getInt("max-messages-per-connection");
       if (perConn < 0) throw invalid(c, "max-messages-per-connection", "must be 0 (no cap) or more");
+      Timeouts timeouts = new Timeouts(positive(c, "timeouts.connect"), positive(c, "timeouts.reply"),
+          positive(c, "timeouts.data-end"));
+      Retry retry = new Retry(attempts, c.getDuration("retry.backoff"), c.getDuration("retry.max-backoff"));
       return new SmtpSettings(host, port, tls, trustPath, c.getBoolean("allow-plaintext-auth"), auth,
-          c.getString("local-name").strip(), c.getDuration("timeouts.connect"), c.getDuration("timeouts.reply"),
-          c.getDuration("timeouts.data-end"), maxConn, perConn, c.getDuration("idle-timeout"), limit, attempts,
-          c.getDuration("retry.backoff"), c.getDuration("retry.max-backoff"), c.getBoolean("pipelining"),
-          c.getBoolean("chunking"), notify, ret.isEmpty() ? null : ret);
+          c.getString("local-name").strip(), timeouts, maxConn, perConn, c.getDuration("idle-timeout"), limit, retry,
+          c.getBoolean("pipelining"), c.getBoolean("chunking"), new Dsn(notify, ret.isEmpty() ? null : ret));
     } catch (ConfigException e) {
       String where = e.origin() == null ? "" : " (" + e.origin().description() + ")";
       throw new InvalidConfigException("invalid smtp setting" + where + ": " + e.getMessage(), e);
     }
   }
 
-  /** A copy with other host and port (tests, presets). */
+  /** A copy with another host and port. */
   public SmtpSettings withServer(String host, int port) {
-    return new SmtpSettings(host, port, tls, tlsTrust, allowPlaintextAuth, auth, localName, connectTimeout,
-        replyTimeout, dataEndTimeout, maxConnections, maxMessagesPerConnection, idleTimeout, rateLimit, retryAttempts,
-        retryBackoff, retryMaxBackoff, pipelining, chunking, dsnNotify, dsnRet);
+    return new SmtpSettings(host, port, tls, tlsTrust, allowPlaintextAuth, auth, localName, timeouts, maxConnections,
+        maxMessagesPerConnection, idleTimeout, rateLimit, retry, pipelining, chunking, dsn);
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isZero() || d.isNegative()) throw invalid(c, key, "must be positive (a wait without end is never allowed)");
+    return d;
   }
 
   private static boolean token(String s) {

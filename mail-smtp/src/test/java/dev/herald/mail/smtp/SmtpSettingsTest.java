@@ -22,17 +22,17 @@ class SmtpSettingsTest {
     assertFalse(s.allowPlaintextAuth());
     assertEquals(List.of("xoauth2", "oauthbearer", "plain", "login"), s.auth());
     assertNull(s.localName());
-    assertEquals(Duration.ofSeconds(30), s.connectTimeout());
-    assertEquals(Duration.ofSeconds(60), s.replyTimeout());
-    assertEquals(Duration.ofMinutes(10), s.dataEndTimeout());
+    assertEquals(Duration.ofSeconds(30), s.timeouts().connect());
+    assertEquals(Duration.ofSeconds(60), s.timeouts().reply());
+    assertEquals(Duration.ofMinutes(10), s.timeouts().dataEnd());
     assertEquals(4, s.maxConnections());
     assertEquals(100, s.maxMessagesPerConnection());
     assertFalse(s.rateLimit().limited());
-    assertEquals(1, s.retryAttempts());
+    assertEquals(1, s.retry().attempts());
     assertTrue(s.pipelining());
     assertTrue(s.chunking());
-    assertEquals(List.of(), s.dsnNotify());
-    assertNull(s.dsnRet());
+    assertEquals(List.of(), s.dsn().notifyOn());
+    assertNull(s.dsn().ret());
   }
 
   @Test void everyKeyIsRead() {
@@ -48,12 +48,12 @@ class SmtpSettingsTest {
     assertEquals("ca.pem", s.tlsTrust().toString());
     assertEquals(List.of("plain", "cram-md5"), s.auth());
     assertEquals("client.example.org", s.localName());
-    assertEquals(Duration.ofMinutes(2), s.dataEndTimeout());
+    assertEquals(Duration.ofMinutes(2), s.timeouts().dataEnd());
     assertEquals(0, s.maxMessagesPerConnection());
     assertEquals(new RateLimit(100, Duration.ofMinutes(1)), s.rateLimit());
-    assertEquals(4, s.retryAttempts());
-    assertEquals(List.of("SUCCESS", "FAILURE"), s.dsnNotify());
-    assertEquals("HDRS", s.dsnRet());
+    assertEquals(4, s.retry().attempts());
+    assertEquals(List.of("SUCCESS", "FAILURE"), s.dsn().notifyOn());
+    assertEquals("HDRS", s.dsn().ret());
     assertFalse(s.pipelining());
   }
 
@@ -77,10 +77,10 @@ class SmtpSettingsTest {
     try (SmtpTransport t = SmtpTransport.builder().host("smtp.example.org").tls(TlsPolicy.IMPLICIT).port(465)
         .replyTimeout(Duration.ofSeconds(5)).auth("PLAIN").rateLimit("10/s").retry(3, Duration.ofMillis(200)).build()) {
       SmtpSettings s = t.settings();
-      assertEquals(Duration.ofSeconds(5), s.replyTimeout());
+      assertEquals(Duration.ofSeconds(5), s.timeouts().reply());
       assertEquals(List.of("plain"), s.auth());
-      assertEquals(3, s.retryAttempts());
-      assertEquals(Duration.ofSeconds(30), s.connectTimeout());
+      assertEquals(3, s.retry().attempts());
+      assertEquals(Duration.ofSeconds(30), s.timeouts().connect());
       assertEquals("smtp.example.org:465", t.describe());
     }
     assertThrows(InvalidConfigException.class, () -> SmtpTransport.builder().build());

@@ -195,13 +195,13 @@ public final class Dispatcher implements AutoCloseable {
       j.rearm();
       return 0;
     }
-    if (++j.failedAttempts >= settings.retryAttempts()) return -1;
+    if (++j.failedAttempts >= settings.retry().attempts()) return -1;
     j.rearm();
     return backoff(j.failedAttempts);
   }
 
   private long backoff(int failures) {
-    return backoff(failures, settings.retryBackoff().toMillis(), settings.retryMaxBackoff().toMillis());
+    return backoff(failures, settings.retry().backoff().toMillis(), settings.retry().maxBackoff().toMillis());
   }
 
   /** The wait before attempt {@code failures + 1}: doubling from {@code base}, capped, in the upper half at random. */

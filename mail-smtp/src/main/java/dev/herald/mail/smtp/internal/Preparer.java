@@ -101,7 +101,7 @@ final class Preparer {
     if (caps.sizeLimit() >= 0 && j.size >= 0) sb.append(" SIZE=").append(j.size);
     if (j.content.has8bit() && caps.eightBitMime()) sb.append(" BODY=8BITMIME");
     if (utf8) sb.append(" SMTPUTF8");
-    if (settings.dsnRet() != null && caps.dsn()) sb.append(" RET=").append(settings.dsnRet());
+    if (settings.dsn().ret() != null && caps.dsn()) sb.append(" RET=").append(settings.dsn().ret());
     return sb.toString();
   }
 
@@ -117,7 +117,7 @@ final class Preparer {
   /** The RCPT command for one recipient, with NOTIFY when DSN is configured and offered. */
   String rcptLine(String rcpt, Capabilities caps) {
     String line = "RCPT TO:<" + path(rcpt, caps) + ">";
-    if (!settings.dsnNotify().isEmpty() && caps.dsn()) line += " NOTIFY=" + String.join(",", settings.dsnNotify());
+    if (!settings.dsn().notifyOn().isEmpty() && caps.dsn()) line += " NOTIFY=" + String.join(",", settings.dsn().notifyOn());
     return line;
   }
 }

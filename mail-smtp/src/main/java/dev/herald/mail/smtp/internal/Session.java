@@ -82,8 +82,8 @@ public final class Session implements AutoCloseable {
     this.fallbackUser = fallbackUser;
     this.trace = trace;
     this.server = settings.host() + ":" + settings.port();
-    this.replyMillis = millis(settings.replyTimeout());
-    this.dataEndMillis = millis(settings.dataEndTimeout());
+    this.replyMillis = millis(settings.timeouts().reply());
+    this.dataEndMillis = millis(settings.timeouts().dataEnd());
     this.preparer = new Preparer(settings, server);
     this.encoder = preparer.encoder();
     this.staging = preparer.staging();
@@ -132,7 +132,7 @@ public final class Session implements AutoCloseable {
       }
       lastUsed = System.nanoTime();
     } catch (IOException e) {
-      throw Failures.io(stage, e, server, settings.replyTimeout());
+      throw Failures.io(stage, e, server, settings.timeouts().reply());
     }
   }
 
@@ -140,7 +140,7 @@ public final class Session implements AutoCloseable {
     Socket raw = new Socket();
     try {
       raw.setTcpNoDelay(true);
-      raw.connect(new InetSocketAddress(settings.host(), settings.port()), millis(settings.connectTimeout()));
+      raw.connect(new InetSocketAddress(settings.host(), settings.port()), millis(settings.timeouts().connect()));
       raw.setSoTimeout(replyMillis);
     } catch (UnknownHostException e) {
       Tls.closeQuietly(raw);
@@ -152,7 +152,7 @@ public final class Session implements AutoCloseable {
           "check host and port, and that the server is running", e);
     } catch (SocketTimeoutException e) {
       Tls.closeQuietly(raw);
-      throw Failures.io(Stage.CONNECT, e, server, settings.connectTimeout());
+      throw Failures.io(Stage.CONNECT, e, server, settings.timeouts().connect());
     } catch (IOException e) {
       Tls.closeQuietly(raw);
       throw new HostUnreachableException("cannot connect to " + server + ": " + e.getMessage(), Stage.CONNECT, 0, null, null,
@@ -174,7 +174,7 @@ public final class Session implements AutoCloseable {
       out = new BufferedOutputStream(new WatchedStream(raw), 64 * 1024);
       in = new ReplyReader(socket.getInputStream());
     } catch (IOException e) {
-      throw Failures.io(Stage.CONNECT, e, server, settings.replyTimeout());
+      throw Failures.io(Stage.CONNECT, e, server, settings.timeouts().reply());
     }
   }
 
@@ -299,7 +299,7 @@ public final class Session implements AutoCloseable {
       broken = true;
       Stage stage = writeTimedOut ? Stage.DATA : stageOf(cur);
       TransientMailException f = Failures.io(stage, writeTimedOut ? new SocketTimeoutException("write timed out") : e,
-          server, stage == Stage.DATA_END ? settings.dataEndTimeout() : settings.replyTimeout());
+          server, stage == Stage.DATA_END ? settings.timeouts().dataEnd() : settings.timeouts().reply());
       unanswered(cur, ahead, f);
       abort();
     } catch (MalformedReplyException e) {
