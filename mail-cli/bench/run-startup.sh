@@ -13,10 +13,13 @@ ROUNDS=${ROUNDS:-21}
 PORT=${SINK_PORT:-2626}
 out=$here/results
 tmp=$(mktemp -d)
+sink=
 mkdir -p "$out"
 trap 'kill $sink 2>/dev/null || true; wait 2>/dev/null || true; cp "$tmp/sink.log" "$out/sink.log" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$root/bin/herald" --version >/dev/null      # builds the jar and its AppCDS archive when needed
+# Builds the jar when there is none, and its AppCDS archive when needed (an existing jar is used as is).
+if [ -f "$root/mail-cli/target/herald.jar" ]; then HERALD_NO_BUILD=1 "$root/bin/herald" --version >/dev/null
+else "$root/bin/herald" --version >/dev/null; fi
 jar=$root/mail-cli/target/herald.jar
 jsa=$root/mail-cli/target/herald.jsa
 

@@ -40,7 +40,17 @@ public final class CliContext {
   /** The process's own streams and environment; providers discovered once per process. */
   public static CliContext system() {
     return new CliContext(System.in, new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-        StandardCharsets.UTF_8), System.err, System.getenv(), System.console() != null, CliContext::discoverOnce);
+        StandardCharsets.UTF_8), System.err, System.getenv(), stdinIsTerminalOfThisProcess(), CliContext::discoverOnce);
+  }
+
+  /**
+   * Whether stdin is a terminal. bin/herald knows ({@code [ -t 0 ]}) and passes {@code -Dherald.stdin.tty};
+   * without it, {@link System#console()}, which is null as soon as stdin <em>or stdout</em> is redirected.
+   */
+  static boolean stdinIsTerminalOfThisProcess() {
+    String tty = System.getProperty("herald.stdin.tty");
+    if (tty != null) return tty.equals("1") || tty.equals("true");
+    return System.console() != null;
   }
 
   /** {@link Providers#discover()}, once per process: ServiceLoader runs at most one time. */

@@ -80,9 +80,13 @@ final class SendmailCommand implements Callable<Integer> {
     }
   }
 
-  /** -f, else the profile's from, else the From header. */
+  /**
+   * -f, else the profile's from, else the From header. A bare user name ({@code -f root}, as cron passes
+   * it) is no address a submission server would take, so it counts as not given.
+   */
   private static String sender(SendmailArgs a, Mailer mailer, RawHeaders headers) {
-    if (a.envelopeFrom != null) return a.envelopeFrom.isBlank() ? "" : Address.parse(a.envelopeFrom).address();
+    if (a.envelopeFrom != null && a.envelopeFrom.isBlank()) return "";
+    if (a.envelopeFrom != null && a.envelopeFrom.contains("@")) return Address.parse(a.envelopeFrom).address();
     return mailer.defaultFrom().or(headers::from).map(Address::address).orElseThrow(() -> new InvalidMessageException(
         "no sender: give -f ADDR, set from in the profile, or add a From header"));
   }

@@ -75,6 +75,25 @@ class SendmailTest {
     assertTrue(sent().text().contains("From: header@example.com\r\n"), "the header is left alone");
   }
 
+  @Test void cronsInvocation() {
+    // cronie: sendmail -FCronDaemon -i -B8BITMIME -oem -oi -t -f USER (a bare user name, no domain)
+    Result r = sendmail("From: root (Cron Daemon)\nTo: ops@example.com\nSubject: Cron <root@host> backup\n\nfailed\n",
+        "-FCronDaemon", "-i", "-B8BITMIME", "-oem", "-oi", "-t", "-f", "root", "--profile", "withfrom");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("profile@example.org", sent().envelope().sender());
+    assertEquals(List.of("ops@example.com"), sent().envelope().recipients());
+  }
+
+  @Test void gitSendEmailsInvocation() {
+    // git send-email --sendmail-cmd='herald sendmail': sendmail -i RECIPIENT… < patch
+    Result r = sendmail("From: Dev <dev@example.org>\nTo: list@example.org\nCc: maint@example.org\nSubject: [PATCH] fix\n"
+        + "Message-ID: <20240101.1@example.org>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\n---\n diff\n", "-i",
+        "list@example.org", "maint@example.org");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("dev@example.org", sent().envelope().sender());
+    assertTrue(sent().text().startsWith("From: Dev <dev@example.org>\r\n"), "nothing added: " + sent().text());
+  }
+
   @Test void nullSender() {
     assertEquals(0, sendmail("Subject: bounce\n\nx\n", "-f", "<>", "a@example.com").code());
     assertEquals("", sent().envelope().sender());
