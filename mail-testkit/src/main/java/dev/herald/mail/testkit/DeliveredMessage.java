@@ -1,6 +1,7 @@
 package dev.herald.mail.testkit;
 
 import dev.herald.mail.Envelope;
+import dev.herald.mail.testkit.internal.MimeParts;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -52,6 +53,21 @@ public final class DeliveredMessage {
       throw new IllegalStateException("cannot parse the delivered message: " + e.getMessage(), e);
     }
   }
+
+  /** The decoded Subject ({@code ""} when absent). */
+  public String subject() { return MimeParts.subject(mime()); }
+
+  /** The text/plain body (the first one that is not an attachment), decoded. */
+  public Optional<String> text() { return MimeParts.body(mime(), "text/plain"); }
+
+  /** The text/html body, decoded. */
+  public Optional<String> html() { return MimeParts.body(mime(), "text/html"); }
+
+  /** The file names of attachments and inline parts, in order. */
+  public java.util.List<String> attachmentNames() { return MimeParts.fileNames(mime()); }
+
+  /** The decoded bytes of the attachment (or inline part) named {@code fileName}. */
+  public Optional<byte[]> attachment(String fileName) { return MimeParts.file(mime(), fileName); }
 
   /** The Message-ID header, with angle brackets, if present. */
   public Optional<String> messageId() {

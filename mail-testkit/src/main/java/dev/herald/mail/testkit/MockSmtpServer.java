@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -81,7 +81,7 @@ public final class MockSmtpServer implements AutoCloseable {
   private final List<Scripted> faults = new ArrayList<>();
   private final List<Consumer<RecordedMessage>> listeners = new CopyOnWriteArrayList<>();
   private volatile SmtpDispatcher dispatcher;
-  private final LinkedBlockingQueue<RecordedMessage> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<RecordedMessage> queue = new LinkedBlockingDeque<>();
   private final ArrayDeque<RecordedMessage> messages = new ArrayDeque<>();
   private final ArrayDeque<String> transcript = new ArrayDeque<>();
   private final AtomicInteger messageCount = new AtomicInteger();
@@ -303,6 +303,25 @@ public final class MockSmtpServer implements AutoCloseable {
    */
   public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
     return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Takes the next {@code n} messages, in arrival order, waiting up to {@code timeout} in all.
+   *
+   * @throws AssertionError naming how many came, when fewer than {@code n} arrive in time
+   */
+  public List<RecordedMessage> takeMessages(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<RecordedMessage> out = new ArrayList<>(n);
+    while (out.size() < n) {
+      RecordedMessage m = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (m == null) {
+        for (int i = out.size() - 1; i >= 0; i--) queue.addFirst(out.get(i)); // put back, in order, for the next take
+        throw new AssertionError("expected " + n + " messages within " + timeout + ", got " + out.size());
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   /** Every message received (taken or not), oldest first; at most the builder's {@code maxRecordedMessages}. */

@@ -289,6 +289,8 @@ class MockSmtpServerTest {
         }
       }
       assertEquals(2, seen.size());
+      List<RecordedMessage> both = server.takeMessages(2, Duration.ofSeconds(2));
+      assertEquals(List.of(0, 1), both.stream().map(RecordedMessage::index).toList());
       assertEquals(2, server.messages().size());
       assertEquals(List.of(1, 2), server.messages().stream().map(RecordedMessage::session).toList());
       assertTrue(server.transcript().contains("#2 C: Subject: 1") || server.transcriptText().contains("#2 C: <message:"));
@@ -418,6 +420,19 @@ class MockSmtpServerTest {
       assertTrue(c.command("MAIL FROM:<a@example.org>").get(0).startsWith("250"));
       assertTrue(c.command("RCPT TO:<b@example.net> NOTIFY=NEVER").get(0).startsWith("555 5.5.4"));
       assertTrue(c.command("RCPT TO:<b@example.net> ORCPT=rfc822;b@example.net").get(0).startsWith("555 5.5.4"));
+    }
+  }
+
+  @Test void takeMessagesPutsBackWhatItTookWhenTooFewCame() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start();
+         RawSmtpClient c = ehlo(server)) {
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<b@example.net>");
+      c.command("DATA");
+      c.command("Subject: only one\r\n\r\n.");
+      AssertionError e = assertThrows(AssertionError.class, () -> server.takeMessages(2, Duration.ofMillis(100)));
+      assertTrue(e.getMessage().contains("got 1"), e.getMessage());
+      assertEquals("only one", server.takeMessage(Duration.ZERO).subject());
     }
   }
 }
