@@ -144,7 +144,10 @@ public final class MockSmtpServer implements AutoCloseable {
       if (sockets.size() > settings.maxConnections) {
         log(id, "*: refused: more than " + settings.maxConnections + " connections");
         try {
-          s.getOutputStream().write("421 4.3.2 Too many connections, try later\r\n".getBytes(StandardCharsets.US_ASCII));
+          // Over TLS the 421 would need a handshake on this (accept) thread: just close.
+          if (!(s instanceof javax.net.ssl.SSLSocket)) {
+            s.getOutputStream().write("421 4.3.2 Too many connections, try later\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
         } catch (IOException ignored) {
           // closing anyway
         }
