@@ -109,7 +109,10 @@ public final class SmtpTransport implements Transport {
 
   public SmtpSettings settings() { return settings; }
 
-  /** Closes every connection (QUIT) and fails messages still queued; idempotent. */
+  /**
+   * Closes the idle connections (QUIT) at once, and those in use as soon as the messages they are
+   * carrying are done; fails messages still queued. Idempotent.
+   */
   @Override public void close() {
     dispatcher.close();
   }
