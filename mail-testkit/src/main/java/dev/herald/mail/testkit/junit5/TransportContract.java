@@ -87,7 +87,8 @@ public abstract class TransportContract {
     return m;
   }
 
-  private static Email.Builder base() {
+  /** A message from {@code alice@example.org} to {@code bob@example.net}; add the rest. */
+  protected static Email.Builder base() {
     return Email.builder().from("Alice Example <alice@example.org>").to("bob@example.net");
   }
 
