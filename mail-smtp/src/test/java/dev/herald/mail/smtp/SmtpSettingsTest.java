@@ -67,7 +67,7 @@ class SmtpSettingsTest {
   @Test void otherInvalidValues() {
     for (String bad : List.of("auth = [ntlm]", "rate-limit = fast", "rate-limit = \"10/week\"", "port = 0",
         "max-connections = 0", "retry.attempts = 0", "dsn.notify = [sometimes]", "dsn.ret = body",
-        "timeouts.reply = soon", "dsn.notify = [never, success]", "local-name = \"a\\r\\nRSET\"", "host = \"h x\"")) {
+        "timeouts.reply = soon", "timeouts.data-end = 0s", "retry.backoff = -1s", "dsn.notify = [never, success]", "local-name = \"a\\r\\nRSET\"", "host = \"h x\"")) {
       assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.parseString("host = h\n" + bad)), bad);
     }
     assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.empty()));
