@@ -50,6 +50,12 @@ public @interface MockSmtp {
 
   boolean wrongHostCertificate() default false;
 
+  /** Refuses MAIL until STARTTLS ({@code 530 5.7.0}). */
+  boolean requireTls() default false;
+
+  /** Advertises and accepts AUTH only after STARTTLS. */
+  boolean authOnlyAfterTls() default false;
+
   /** Starts from {@link MockSmtpServer.Builder#gmailLike()}; the other attributes then apply on top. */
   boolean gmailLike() default false;
 }

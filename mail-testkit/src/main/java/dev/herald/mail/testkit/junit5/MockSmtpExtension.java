@@ -195,6 +195,8 @@ public final class MockSmtpExtension implements BeforeAllCallback, AfterAllCallb
     if (a.gmailLike()) b.gmailLike();
     b.tls(a.tls()).authMechanisms(a.authMechanisms()).pipelining(a.pipelining()).chunking(a.chunking()).smtpUtf8(a.smtpUtf8());
     if (a.wrongHostCertificate()) b.wrongHostCertificate();
+    if (a.requireTls()) b.requireTls(true);
+    if (a.authOnlyAfterTls()) b.authOnlyAfterTls(true);
     for (String u : a.users()) {
       String[] kv = split(u, "users");
       b.user(kv[0], kv[1]);

@@ -45,11 +45,17 @@ class MockSmtpExtensionTest {
   }
 
   static class AnnotatedField {
-    @MockSmtp(users = "bob:secret", tls = MockSmtpServer.TlsMode.IMPLICIT) MockSmtpServer smtp;
-    @Test void configured() {
+    @MockSmtp(users = "bob:secret", tls = MockSmtpServer.TlsMode.STARTTLS, requireTls = true, authOnlyAfterTls = true)
+    MockSmtpServer smtp;
+    @Test void configured() throws Exception {
       SEEN.add(smtp);
+      try (RawSmtpClient c = new RawSmtpClient(smtp.host(), smtp.port())) {
+        c.reply();
+        assertFalse(c.command("EHLO me").stream().anyMatch(l -> l.contains("AUTH")));
+        assertEquals("530 5.7.0 Must issue a STARTTLS command first", c.command("MAIL FROM:<a@example.org>").get(0));
+      }
       assertEquals("bob", smtp.profile().getString("username"));
-      assertEquals("implicit", smtp.profile().getString("tls"));
+      assertEquals("starttls", smtp.profile().getString("tls"));
     }
   }
 
