@@ -126,6 +126,18 @@ class SubEthaSmtpIT {
     }
   }
 
+  @Test void tlsTrustMayNameAPrivateCa() throws Exception {
+    TestCertificates viaCa = TestCertificates.signedByCa(Path.of("target", "test-certs"), "subetha-ca-signed", "dns:localhost,ip:127.0.0.1");
+    int port = start(viaCa, true, true);
+    try (SmtpTransport t = client(port, viaCa).login("bob", CredentialSource.of("s3cret-pass")).build()) {
+      Map<String, String> c = t.check();
+      assertEquals("CN=subetha-ca-signed", c.get("certificate"));
+      assertEquals("CN=subetha-ca-signed test CA", c.get("certificate issuer"));
+      t.send(envelope("alice@example.net"), text("signed by a private CA\r\n"));
+    }
+    assertTrue(received.poll(5, TimeUnit.SECONDS) != null);
+  }
+
   @Test void opportunisticUsesStarttlsWhenOffered() throws Exception {
     int port = start(good, true, false);
     try (SmtpTransport t = client(port, good).tls(TlsPolicy.OPPORTUNISTIC).build()) {

@@ -43,6 +43,37 @@ public final class TestCertificates {
     }
   }
 
+  /**
+   * A server certificate signed by a private CA: the key store holds the chain, {@link #pem()} is
+   * the CA's certificate (what a user of a private CA puts in {@code tls-trust}).
+   */
+  public static TestCertificates signedByCa(Path dir, String name, String san) {
+    try {
+      Files.createDirectories(dir);
+      Path ca = dir.resolve(name + "-ca.p12");
+      Path caPem = dir.resolve(name + "-ca.pem");
+      Path ks = dir.resolve(name + ".p12");
+      if (!Files.exists(ks)) {
+        run("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+            "-dname", "CN=" + name + " test CA", "-ext", "bc:c", "-storetype", "PKCS12", "-keystore", ca.toString(),
+            "-storepass", PASSWORD, "-keypass", PASSWORD);
+        run("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-file", caPem.toString());
+        run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+            "-dname", "CN=" + name, "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        Path csr = dir.resolve(name + ".csr");
+        Path signed = dir.resolve(name + "-signed.pem");
+        run("-certreq", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", csr.toString());
+        run("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-infile", csr.toString(),
+            "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "SAN=" + san);
+        run("-importcert", "-noprompt", "-alias", "ca", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", caPem.toString());
+        run("-importcert", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", signed.toString());
+      }
+      return new TestCertificates(ks, caPem);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("keytool failed", e);
+    }
+  }
+
   private static void run(String... args) throws IOException, InterruptedException {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     List<String> cmd = new java.util.ArrayList<>(List.of(keytool.toString()));
