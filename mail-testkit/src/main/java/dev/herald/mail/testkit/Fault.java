@@ -21,6 +21,10 @@ import java.util.Objects;
  * the message (with your text as the reply), anything else at DATA_END discards it. A fault applies
  * to every matching command until {@link #once()} or {@link #times(int)} limits it. Faults are
  * tried in the order they were scripted; the first that matches and has uses left wins.
+ *
+ * <p>Stages: {@code CONNECT} is the greeting; {@code EHLO} covers EHLO and HELO; {@code DATA} is
+ * the reply to DATA (or the first BDAT chunk); {@code DATA_END} the reply to the final dot (or to
+ * {@code BDAT … LAST}). A {@link SmtpDispatcher} is asked before the script.
  */
 public final class Fault {
 
