@@ -21,13 +21,23 @@ class CredentialSourcesTest {
     return MailerFactory.of(Providers.discover(), c).credentials(c.profile("p"), warnings::add);
   }
 
-  @Test void inlinePasswordWorksWithAWarning() {
+  @Test void inlinePasswordInCodeWorksWithoutWarning() {
     Credentials c = credentials("username = bob, password = \"s3cret\"");
     assertEquals("bob", c.username());
     assertEquals("s3cret", c.password().get().reveal());
     assertEquals("<redacted>", c.password().get().toString());
     assertFalse(c.toString().contains("s3cret"));
-    assertTrue(warnings.get(0).contains("prefer"), warnings.toString());
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test void inlinePasswordInAFileWarns() throws Exception {
+    Path f = dir.resolve("herald.conf");
+    java.nio.file.Files.writeString(f, "herald.profiles.p { transport = file, password = \"s3cret\" }");
+    HeraldConfig c = HeraldConfig.load(f, java.util.Map.of(), ConfigFactory.empty());
+    MailerFactory.of(Providers.discover(), c).credentials(c.profile("p"), warnings::add);
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("herald.conf") && warnings.get(0).contains("prefer"), warnings.toString());
+    assertFalse(warnings.get(0).contains("s3cret"));
   }
 
   @Test void fileSourceReadsFirstLineAndWarnsOnSharedFile() throws Exception {

@@ -10,8 +10,12 @@ public final class InlineSourceFactory implements CredentialSourceFactory {
 
   @Override public CredentialSource create(ConfigValue value, String path, Resolver resolver) {
     String secret = ConfigValues.string(value, path, "a string");
-    resolver.warn(path + " at " + ConfigValues.where(value)
-        + " is written in the config file; prefer " + path.replaceFirst("\\.inline$", "") + ".env, .file or .command");
+    // Only a secret written into a file is worth a warning; one built in code (a test server's
+    // profile, --set on the command line) is the caller's business.
+    if (value.origin().filename() != null) {
+      resolver.warn(path + " at " + ConfigValues.where(value)
+          + " is written in the config file; prefer " + path.replaceFirst("\\.inline$", "") + ".env, .file or .command");
+    }
     return CredentialSource.of(secret);
   }
 }
