@@ -45,8 +45,15 @@ public record Envelope(String sender, List<String> recipients) {
 
   /** True when the sender or a recipient has a non-ASCII local part. */
   public boolean requiresSmtpUtf8() {
-    if (!sender.isEmpty() && Address.parse(sender).requiresSmtpUtf8()) return true;
-    for (String r : recipients) if (Address.parse(r).requiresSmtpUtf8()) return true;
+    // The addresses were validated on construction; a scan is enough (this sits on the send path).
+    if (nonAsciiLocalPart(sender)) return true;
+    for (String r : recipients) if (nonAsciiLocalPart(r)) return true;
+    return false;
+  }
+
+  private static boolean nonAsciiLocalPart(String address) {
+    int at = address.lastIndexOf('@');
+    for (int i = 0; i < at; i++) if (address.charAt(i) > 0x7f) return true;
     return false;
   }
 }

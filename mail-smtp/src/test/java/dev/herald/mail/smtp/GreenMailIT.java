@@ -44,9 +44,13 @@ class GreenMailIT {
     System.setProperty("greenmail.tls.keystore.file", cert.keyStore().toAbsolutePath().toString());
     System.setProperty("greenmail.tls.keystore.password", TestCertificates.PASSWORD);
     System.setProperty("greenmail.tls.key.password", TestCertificates.PASSWORD);
-    greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
-        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()});
+    ServerSetup smtps = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort();
+    ServerSetup smtp = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort();
+    // GreenMail's 2 s start-up wait is too short on a busy 2-core CI machine (its SMTPS setup
+    // builds a key store first): allow 30 s.
+    smtps.setServerStartupTimeout(30_000);
+    smtp.setServerStartupTimeout(30_000);
+    greenMail = new GreenMail(new ServerSetup[] {smtps, smtp});
     greenMail.withConfiguration(GreenMailConfiguration.aConfig().withUser("bob@example.org", "bob", "s3cret-pass"));
     greenMail.start();
   }
