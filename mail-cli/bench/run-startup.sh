@@ -43,11 +43,18 @@ export HERALD_CONFIG=$tmp/herald.conf HERALD_NO_BUILD=1
 SEND="dev.herald.mail.cli.Main send --to sink@example.com --subject bench -q"
 C1="-XX:TieredStopAtLevel=1"
 SER="-XX:+UseSerialGC"
-CDS="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+CDS="-XX:SharedArchiveFile=$jsa -Xlog:cds=off"
+# For comparison: a dynamic archive (-XX:ArchiveClassesAtExit) from the same training run. It cannot hold
+# picocli (Java 5 class files), which the launcher's static archive (-Xshare:dump) can.
+java $C1 $SER -XX:ArchiveClassesAtExit="$tmp/dynamic.jsa" -cp "$jar" dev.herald.mail.cli.Train >/dev/null 2>&1
+DYN="-XX:SharedArchiveFile=$tmp/dynamic.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hi"); } }\n' >"$tmp/Hello.java"
+javac -d "$tmp" "$tmp/Hello.java"
 {
   echo "## herald send start-up: one message per process (whole-process wall time)"
   echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- java: $(java -version 2>&1 | head -1); python: $(python3 --version 2>&1)"
+  echo "- herald = bin/herald (bash launcher + java $C1 $SER -XX:-UsePerfData + static AppCDS archive)"
   echo
   python3 "$BENCH/lib/timecmd.py" --rounds "$ROUNDS" --warmup 2 --baseline python-smtplib --stdin "$BENCH/data/msg-1k.eml" \
     --json "$out/startup.json" --title "one message per process start, seconds (lower is better)" -- \
@@ -57,10 +64,11 @@ CDS="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
     java-plain            "java -cp $jar $SEND" \
     java-c1               "java $C1 -cp $jar $SEND" \
     java-c1-serial        "java $C1 $SER -cp $jar $SEND" \
-    java-cds              "java $CDS -cp $jar $SEND" \
+    java-c1-serial-dyncds "java $C1 $SER $DYN -cp $jar $SEND" \
     java-c1-serial-cds    "java $C1 $SER $CDS -cp $jar $SEND" \
-    java-all-noperfdata   "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
-    java-all-noverify     "java $C1 $SER $CDS -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -cp $jar $SEND" \
+    java-c1-g1-cds        "java $C1 $CDS -cp $jar $SEND" \
+    java-all              "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
     java-version-all      "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar dev.herald.mail.cli.Main --version" \
+    java-hello            "java $C1 $SER -XX:-UsePerfData -cp $tmp Hello" \
     python-floor          "python3 -c pass"
 } | tee "$out/startup.md"
