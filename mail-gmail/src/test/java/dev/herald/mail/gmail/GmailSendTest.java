@@ -152,7 +152,9 @@ class GmailSendTest {
     assertNotNull(gmail.takeMessage(WAIT));
     RecordedMessage after = gmail.takeMessage(WAIT);
     assertEquals("After", after.mime().getSubject());
-    assertEquals(2, google.tokenRequests().size());
+    // A one-second token is always "about to expire", so a slow machine may refresh it more often
+    // than once per send; what matters is that the expired one was replaced, not rejected.
+    assertTrue(google.tokenRequests().size() >= 2, "refreshed: " + google.tokenRequests().size());
     assertFalse(gmail.transcriptText().contains("535"), "refreshed before use, never rejected");
   }
 
