@@ -46,8 +46,9 @@ public final class Main {
     CommandLine cl = new CommandLine(new HeraldCommand(), factory);
     boolean one = first != null && HeraldCommand.SUBCOMMANDS.containsKey(first) && !first.equals("help")
         && !first.equals("completion");
+    boolean none = "--version".equals(first) || "-V".equals(first);
     for (var e : HeraldCommand.SUBCOMMANDS.entrySet()) {
-      if (!one || e.getKey().equals(first)) cl.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
+      if (!none && (!one || e.getKey().equals(first))) cl.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
     }
     cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.out(), java.nio.charset.StandardCharsets.UTF_8), true));
     cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.err(), java.nio.charset.StandardCharsets.UTF_8), true));
