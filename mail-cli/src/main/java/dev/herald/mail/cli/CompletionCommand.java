@@ -21,17 +21,13 @@ final class CompletionCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
+  @Parameters(paramLabel = "SHELL", description = "bash or zsh (the script serves both; zsh through bashcompinit).")
   Shell shell;
 
   @Override public Integer call() {
     CommandLine root = spec.root().commandLine();
-    String script = AutoComplete.bash("herald", root);
-    if (shell == Shell.zsh) {
-      // picocli's script serves zsh through bashcompinit.
-      script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
-    }
-    ctx.out().print(script);
+    // picocli generates one script for both shells: under zsh it loads bashcompinit itself.
+    ctx.out().print(AutoComplete.bash("herald", root));
     return ExitCodes.OK;
   }
 }
