@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -133,6 +132,4 @@ final class RawHeaders {
     }
     return sb.toString();
   }
-
-  static String lower(String s) { return s.toLowerCase(Locale.ROOT); }
 }
