@@ -58,7 +58,7 @@ public final class Pool implements AutoCloseable {
 
   private Session create() {
     try {
-      return Session.open(settings, tls(), credentials, fallbackUser, trace);
+      return Session.open(settings, this::tls, credentials, fallbackUser, trace);
     } catch (RuntimeException e) {
       synchronized (this) {
         open--;
@@ -75,7 +75,7 @@ public final class Pool implements AutoCloseable {
 
   /** Opens a session outside the pool (for {@code check()}); the caller closes it. */
   public Session openDetached() {
-    return Session.open(settings, tls(), credentials, fallbackUser, trace);
+    return Session.open(settings, this::tls, credentials, fallbackUser, trace);
   }
 
   /** Returns a session after use; closes it if it broke, reached its cap, or the pool closed. */

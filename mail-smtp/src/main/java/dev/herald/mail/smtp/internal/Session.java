@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -48,7 +49,8 @@ public final class Session implements AutoCloseable {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final SmtpSettings settings;
-  private final Tls tls;
+  // Built on first use: a plaintext session never pays for loading the trust store.
+  private final Supplier<Tls> tls;
   private final Credentials credentials;
   private final String fallbackUser;
   private final Trace trace;
@@ -75,7 +77,7 @@ public final class Session implements AutoCloseable {
   private volatile boolean writeTimedOut;
   private boolean socketFailed;
 
-  private Session(SmtpSettings settings, Tls tls, Credentials credentials, String fallbackUser, Trace trace) {
+  private Session(SmtpSettings settings, Supplier<Tls> tls, Credentials credentials, String fallbackUser, Trace trace) {
     this.settings = settings;
     this.tls = tls;
     this.credentials = credentials;
@@ -90,7 +92,7 @@ public final class Session implements AutoCloseable {
   }
 
   /** Connects and runs the whole handshake; on failure nothing stays open. */
-  public static Session open(SmtpSettings settings, Tls tls, Credentials credentials, String fallbackUser,
+  public static Session open(SmtpSettings settings, Supplier<Tls> tls, Credentials credentials, String fallbackUser,
       dev.herald.mail.spi.TraceListener listener) {
     Trace trace = new Trace(listener, "smtp#" + IDS.incrementAndGet() + " ");
     Session s = new Session(settings, tls, credentials, fallbackUser, trace);
@@ -161,7 +163,7 @@ public final class Session implements AutoCloseable {
     socket = raw;
     trace.info("connected to " + server + " (" + raw.getInetAddress().getHostAddress() + ")");
     if (settings.tls() == TlsPolicy.IMPLICIT) {
-      socket = tls.handshake(raw, settings.host(), settings.port(), replyMillis, Stage.CONNECT);
+      socket = tls.get().handshake(raw, settings.host(), settings.port(), replyMillis, Stage.CONNECT);
       tlsEstablished();
     }
     streams();
@@ -211,7 +213,7 @@ public final class Session implements AutoCloseable {
           + " (a STARTTLS injection attempt?); the connection was closed", Stage.STARTTLS, 0, null, null,
           "this is a broken or hostile server or network path; do not use it", null);
     }
-    socket = tls.handshake(socket, settings.host(), settings.port(), replyMillis, Stage.STARTTLS);
+    socket = tls.get().handshake(socket, settings.host(), settings.port(), replyMillis, Stage.STARTTLS);
     tlsEstablished();
     streams();
     caps = Capabilities.NONE;  // forget what the plaintext EHLO said
