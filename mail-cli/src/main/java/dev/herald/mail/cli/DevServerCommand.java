@@ -27,14 +27,12 @@ final class DevServerCommand implements Callable<Integer> {
   int port;
   @Option(names = "--tls", description = "Offer STARTTLS with a self-signed certificate (its PEM file is printed, for tls-trust).")
   boolean tls;
-  @Option(names = "--auth", paramLabel = "USER:PASS", description = "Accept AUTH (PLAIN, LOGIN) for this user; repeatable.")
-  java.util.List<String> users = new java.util.ArrayList<>();
-  @Option(names = "--save", paramLabel = "DIR", description = "Also save each message as DIR/NNNN.eml.")
+  @Option(names = "--auth", paramLabel = "USER:PASS", description = "Require AUTH (PLAIN, LOGIN) as this user.")
+  String auth;
+  @Option(names = "--save", paramLabel = "DIR", description = "Also save each message as an .eml file in DIR.")
   Path save;
   @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Exit after N messages (default: run until stopped).")
   int count;
-  @Option(names = "--headers-only", description = "Print the header section of each message, not the whole message.")
-  boolean headersOnly;
   @Mixin CommonOptions common;
 
   @Override public Integer call() throws Exception {
