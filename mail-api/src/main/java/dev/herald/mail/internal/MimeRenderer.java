@@ -51,6 +51,9 @@ public final class MimeRenderer {
     Address from = email.from().orElseThrow(() ->
         new InvalidMessageException("the message has no sender: set from (or the profile's from)"));
     String messageId = email.messageId().orElseGet(() -> newMessageId(from));
+    if (SimpleRenderer.canRender(email, utf8)) {
+      return new Bytes(SimpleRenderer.render(email, messageId), messageId);
+    }
     try {
       MimeMessage message = build(email, messageId, utf8);
       Rendered rendered = new Rendered(message, messageId, utf8);
@@ -286,6 +289,15 @@ public final class MimeRenderer {
       }
       return new LocalIoException("cannot read an attachment: " + e, e);
     }
+  }
+
+  /** A message rendered straight to bytes: written as is, its size known. */
+  private record Bytes(byte[] bytes, String id) implements MessageContent {
+    @Override public void writeTo(OutputStream out) throws IOException { out.write(bytes); }
+    @Override public long size() { return bytes.length; }
+    @Override public Optional<String> messageId() { return Optional.of(id); }
+    @Override public boolean has8bit() { return false; }
+    @Override public boolean requiresSmtpUtf8() { return false; }
   }
 
   private static final class CountingStream extends OutputStream {
