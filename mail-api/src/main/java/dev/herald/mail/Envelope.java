@@ -33,14 +33,12 @@ public record Envelope(String sender, List<String> recipients) {
     for (List<Address> list : List.of(email.to(), email.cc(), email.bcc())) {
       for (Address a : list) rcpt.add(a.address());
     }
-    Address from = email.sender().or(email::from).orElseThrow(MimeRendererAccess::noSender);
+    Address from = email.sender().or(email::from).orElseThrow(Envelope::noSender);
     return new Envelope(from.address(), rcpt);
   }
 
-  private static final class MimeRendererAccess {
-    static InvalidMessageException noSender() {
-      return new InvalidMessageException("the message has no sender: set from (or the profile's from)");
-    }
+  private static InvalidMessageException noSender() {
+    return new InvalidMessageException("the message has no sender: set from (or the profile's from)");
   }
 
   /** True when the sender or a recipient has a non-ASCII local part. */

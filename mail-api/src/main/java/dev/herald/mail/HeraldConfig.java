@@ -79,7 +79,7 @@ public final class HeraldConfig {
 
   /** The built-in defaults only: every {@code reference.conf} on the class path. */
   public static HeraldConfig defaults() {
-    return load(null, Map.of("XDG_CONFIG_HOME", "/nonexistent"), ConfigFactory.empty());
+    return of(ConfigFactory.empty());
   }
 
   /** A configuration from a ready {@link Config} (tests, embedding), layered over the defaults. */

@@ -76,6 +76,11 @@ class CredentialSourcesTest {
     assertFalse(c.password().describe().contains("cmd-secret"));
   }
 
+  @Test @org.junit.jupiter.api.Timeout(10) void commandGetsNoInputAndCannotHangOnIt() {
+    Credentials c = credentials("password.command = \"cat; echo after-eof\"");
+    assertEquals("after-eof", c.password().get().reveal());
+  }
+
   @Test void failingCommandShowsItsStderr() {
     Credentials c = credentials("password.command = \"echo 'vault is sealed' >&2; exit 3\"");
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> c.password().get());

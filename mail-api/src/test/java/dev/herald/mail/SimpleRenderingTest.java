@@ -39,6 +39,12 @@ class SimpleRenderingTest {
     assertEquals(subject, m.getSubject() == null ? "" : m.getSubject());
   }
 
+  @Test void aSubjectWordTooLongToFoldIsEncoded() throws Exception {
+    String subject = "x".repeat(1200);
+    MimeMessage m = roundTrip(Email.builder().from("a@example.org").to("b@example.net").subject(subject).text("t").build());
+    assertEquals(subject, m.getSubject());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"plain ascii\nsecond line\n", "trailing spaces   \nand tab\t\n", "equals = sign and =3D\n",
       ".leading dot\n..two\n", "no final newline", "ünïcödé body ✓ 😀\r\nmixed\rendings\n",

@@ -120,7 +120,7 @@ final class SimpleRenderer {
       header(out, name, value);
       return;
     }
-    if (isAscii(value) && isPrintable(value)) {
+    if (isAscii(value) && isPrintable(value) && longestWord(value) + name.length() + 2 <= 998) {
       out.append(name).append(':');
       foldAtSpaces(out, " " + value, name.length() + 1);
       out.append("\r\n");
@@ -143,7 +143,12 @@ final class SimpleRenderer {
       column += word.length();
       start = next < 0 ? text.length() : next;
     }
-    if (column > 998) throw new IllegalStateException("unfoldable header");
+  }
+
+  private static int longestWord(String s) {
+    int max = 0;
+    for (String w : s.split(" ")) max = Math.max(max, w.length());
+    return max;
   }
 
   /** {@code =?UTF-8?B?…?=} words of at most 75 octets, split on code points, folded between words. */

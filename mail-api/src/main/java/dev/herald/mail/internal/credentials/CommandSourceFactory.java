@@ -43,11 +43,13 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
   static Secret run(String command, String where) {
     Process p;
     try {
-      p = new ProcessBuilder("sh", "-c", command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+      p = new ProcessBuilder("sh", "-c", command).start();
     } catch (IOException e) {
       throw new InvalidConfigException("cannot run the password command (" + where + "): " + e.getMessage(), e);
     }
     try {
+      // No input: our stdin may be the message (sendmail mode), and a command waiting on it would hang.
+      p.getOutputStream().close();
       Drain out = new Drain(p.getInputStream());
       Drain err = new Drain(p.getErrorStream());
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -67,6 +69,9 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       String line = (nl < 0 ? stdout : stdout.substring(0, nl)).strip();
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
+    } catch (IOException e) {
+      p.destroyForcibly();
+      throw new InvalidConfigException("cannot run the password command (" + where + "): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
