@@ -1,12 +1,17 @@
 package dev.herald.mail;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Provider;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.ProfileAdvisor;
 import dev.herald.mail.spi.TransportFactory;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Binds what {@link Providers#discover()} found: a {@code MapBinder<String, TransportFactory>},
@@ -34,5 +39,14 @@ public final class MailModule extends AbstractModule {
     providers.advisors().forEach(a -> advisors.addBinding().toInstance(a));
     bind(HeraldConfig.class).toInstance(config);
     bind(Providers.class).toInstance(providers);
+    // A provider, not the @Inject constructor: a constructor binding makes Guice probe the class
+    // path for its Kotlin support, a failed lookup that opens every jar (a one-message command
+    // otherwise opens none: their classes come from the class-data archive).
+    Provider<Map<String, TransportFactory>> transportMap = getProvider(new Key<Map<String, TransportFactory>>() {});
+    Provider<Map<String, CredentialSourceFactory>> sourceMap =
+        getProvider(new Key<Map<String, CredentialSourceFactory>>() {});
+    Provider<Set<ProfileAdvisor>> advisorSet = getProvider(new Key<Set<ProfileAdvisor>>() {});
+    bind(MailerFactory.class).toProvider(
+        () -> new MailerFactory(transportMap.get(), sourceMap.get(), advisorSet.get(), config)).in(Singleton.class);
   }
 }

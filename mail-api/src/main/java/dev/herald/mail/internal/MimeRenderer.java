@@ -39,10 +39,18 @@ import java.util.Properties;
 public final class MimeRenderer {
   static final int BUFFER_LIMIT = 1 << 20;
 
-  private static final Session ASCII = session(false);
-  private static final Session UTF8 = session(true);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+  // Created on first use, not with this class: building a jakarta.mail Session scans for providers,
+  // and SecureRandom loads the security providers, costs a one-message command should not pay twice.
+  private static final class Sessions {
+    static final Session ASCII = session(false);
+    static final Session UTF8 = session(true);
+  }
+
+  private static final class Random {
+    static final SecureRandom SOURCE = new SecureRandom();
+  }
 
   private MimeRenderer() {}
 
@@ -67,7 +75,7 @@ public final class MimeRenderer {
   /** {@code <random@domain-of-from>}: 130 random bits, so no clock or host name is leaked. */
   public static String newMessageId(Address from) {
     byte[] bytes = new byte[17];
-    RANDOM.nextBytes(bytes);
+    Random.SOURCE.nextBytes(bytes);
     StringBuilder sb = new StringBuilder("<");
     for (byte b : bytes) sb.append(ALPHABET[(b & 0xff) % 32]);
     return sb.append('.').append(Long.toString(System.currentTimeMillis(), 36))
@@ -75,7 +83,7 @@ public final class MimeRenderer {
   }
 
   private static MimeMessage build(Email email, String messageId, boolean utf8) throws MessagingException {
-    MimeMessage m = new FixedIdMessage(utf8 ? UTF8 : ASCII, messageId);
+    MimeMessage m = new FixedIdMessage(utf8 ? Sessions.UTF8 : Sessions.ASCII, messageId);
     m.setFrom(internet(email.from().orElseThrow(), utf8));
     if (email.sender().isPresent()) m.setSender(internet(email.sender().get(), utf8));
     if (!email.replyTo().isEmpty()) m.setReplyTo(internet(email.replyTo(), utf8));

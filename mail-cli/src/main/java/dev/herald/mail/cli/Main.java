@@ -8,6 +8,12 @@ import picocli.CommandLine;
  * {@link ExitCodes} mapper and the {@link Errors} printer; {@link #run} is what tests call.
  */
 public final class Main {
+  static {
+    // picocli's default factory probes the class path for Groovy closures in its class initialiser:
+    // a failed lookup that opens every jar on the class path, a tenth of a send's start-up. We have none.
+    if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
+  }
+
   private Main() {}
 
   public static void main(String[] args) {
