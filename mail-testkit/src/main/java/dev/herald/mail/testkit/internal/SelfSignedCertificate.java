@@ -1,40 +1,24 @@
 package dev.herald.mail.testkit.internal;
 
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.operator.ContentSigner;
 
 /**
- * A self-signed EC P-256 certificate made with BouncyCastle, and a server {@link SSLContext}
- * (TLS 1.2 and 1.3) holding it. One key pair per JVM, one certificate per set of names: making a
+ * A self-signed EC P-256 certificate, encoded here in DER and signed by the JDK, and a server
+ * {@link SSLContext} (TLS 1.2 and 1.3) holding it. (Not BouncyCastle: three signed jars, 9 MB,
+ * for one certificate made the test kit heavy and every start of the CLI slower.) One key pair per JVM, one certificate per set of names: making a
  * server costs nothing after the first.
  */
 public final class SelfSignedCertificate {
@@ -78,23 +62,7 @@ public final class SelfSignedCertificate {
     try {
       KeyPair keys = keyPair();
       Instant now = Instant.now();
-      // Via the JDK's X500Principal: parsing a string with BouncyCastle's X500Name loads its large style tables.
-      X500Name subject = X500Name.getInstance(
-          new javax.security.auth.x500.X500Principal("CN=" + names.get(0) + ", O=Herald MockSmtpServer").getEncoded());
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject,
-          new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
-          Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))),
-          subject, keys.getPublic());
-      GeneralName[] san = new GeneralName[names.size()];
-      for (int i = 0; i < san.length; i++) {
-        String n = names.get(i);
-        san[i] = isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n);
-      }
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      byte[] der = b.build(new JcaSigner(keys.getPrivate())).getEncoded();
+      byte[] der = Der.selfSigned(names, keys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
       X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
           .generateCertificate(new java.io.ByteArrayInputStream(der));
 
@@ -111,31 +79,6 @@ public final class SelfSignedCertificate {
     }
   }
 
-  /** ECDSA with SHA-256 through the JDK's provider (BouncyCastle's signer builder is slow to initialise). */
-  private static final class JcaSigner implements ContentSigner {
-    private final java.security.PrivateKey key;
-    private final java.io.ByteArrayOutputStream tbs = new java.io.ByteArrayOutputStream();
-
-    JcaSigner(java.security.PrivateKey key) { this.key = key; }
-
-    @Override public AlgorithmIdentifier getAlgorithmIdentifier() {
-      return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
-    }
-
-    @Override public java.io.OutputStream getOutputStream() { return tbs; }
-
-    @Override public byte[] getSignature() {
-      try {
-        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
-        s.initSign(key);
-        s.update(tbs.toByteArray());
-        return s.sign();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot sign the certificate: " + e, e);
-      }
-    }
-  }
-
   private static KeyPair keyPair() throws GeneralSecurityException {
     KeyPair k = keyPair;
     if (k == null) {
@@ -149,17 +92,6 @@ public final class SelfSignedCertificate {
       }
     }
     return k;
-  }
-
-  private static boolean isIpLiteral(String name) {
-    if (name.indexOf(':') >= 0) return true;
-    if (!name.matches("[0-9.]+")) return false;
-    try {
-      InetAddress.getByName(name);
-      return true;
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
   }
 
   private static String toPem(X509Certificate cert) {
