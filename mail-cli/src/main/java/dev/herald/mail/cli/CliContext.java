@@ -26,6 +26,7 @@ public final class CliContext {
   private boolean verbose;
   private boolean quiet;
   private Providers providersOfRun;
+  private final Injection injection;
 
   public CliContext(InputStream in, OutputStream out, OutputStream err, Map<String, String> env,
       boolean stdinIsTerminal, Supplier<Providers> providers) {
@@ -35,6 +36,7 @@ public final class CliContext {
     this.env = Map.copyOf(env);
     this.stdinIsTerminal = stdinIsTerminal;
     this.providers = Objects.requireNonNull(providers);
+    this.injection = new Injection(providers);
   }
 
   /** The process's own streams and environment; providers discovered once per process. */
@@ -75,6 +77,9 @@ public final class CliContext {
     }
     return providersOfRun;
   }
+
+  /** The run's one injector (see {@link Injection}). */
+  Injection injection() { return injection; }
 
   public boolean verbose() { return verbose; }
   void verbose(boolean v) { this.verbose = v; }

@@ -21,8 +21,8 @@ public final class Main {
     // cost start-up time in a process that makes one injector with a handful of instance bindings.
     if (System.getProperty("guice_bytecode_gen_option") == null) System.setProperty("guice_bytecode_gen_option", "DISABLED");
     if (System.getProperty("guice_include_stack_traces") == null) System.setProperty("guice_include_stack_traces", "OFF");
-    Warmup.start(args);
     CliContext ctx = CliContext.system();
+    Warmup.start(ctx, args);
     int code = run(ctx, args);
     ctx.out().flush();
     ctx.err().flush();

@@ -1,40 +1,34 @@
 package dev.herald.mail.cli;
 
-import dev.herald.mail.Email;
+import dev.herald.mail.Address;
+import dev.herald.mail.internal.MimeRenderer;
 
 /**
- * Start-up: while the main thread parses the command line, a daemon thread on the other core does,
- * ahead of it, the work a send will need next and that depends on no argument: the modules'
- * reference.conf (parsed once per class loader, then cached by Typesafe Config), the providers
- * (one ServiceLoader pass, kept by {@link CliContext#discoverOnce()}), java.util.logging (Guice logs
- * through it), the renderer with its random source, and last the JDK's TLS stack (its trust store
- * alone takes some 100 ms cold). The main thread takes over any of these that the warm-up has not
- * reached, or waits for the one in progress; a failure here is ignored (the real use reports it).
+ * Start-up: for the commands that connect ({@code send}, {@code sendmail}, {@code check}), a daemon
+ * thread on the other core does, while the main thread parses the command line and reads the config
+ * file, the work that depends on no argument: the modules' reference.conf (parsed once per class
+ * loader, then cached by Typesafe Config), the providers (one ServiceLoader pass), the run's injector
+ * ({@link Injection}), the Message-ID's random source, and last the JDK's TLS stack (its trust
+ * store alone takes some 100 ms cold). The main thread waits for what is in progress and does
+ * itself what has not started; a failure here is ignored (the real use reports it).
  * Off with {@code -Dherald.warmup=false}.
  */
 final class Warmup {
   private Warmup() {}
 
-  static void start(String[] args) {
+  static void start(CliContext ctx, String[] args) {
     if (args.length == 0 || "false".equals(System.getProperty("herald.warmup"))) return;
     boolean send = args[0].equals("send") || args[0].equals("sendmail");
     if (!send && !args[0].equals("check")) return;
-    Thread t = new Thread(() -> {
-      try {
-        com.typesafe.config.ConfigFactory.defaultReference();
-        CliContext.discoverOnce();
-        java.util.logging.Logger.getLogger(Warmup.class.getName());
-        if (send) {
-          Email.builder().from("warm@example.org").to("up@example.org").subject("warm-up").text("x").build().render()
-              .writeTo(java.io.OutputStream.nullOutputStream());
-        }
-        javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
-      } catch (Throwable ignored) {
-        // Only a warm-up: whatever failed here fails again, and is reported, where it is really used.
-      }
-    }, "herald-warmup");
-    t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
-    t.start();
+    ctx.injection().startInBackground(
+        () -> com.typesafe.config.ConfigFactory.defaultReference(),
+        () -> {
+          if (send) MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
+          try {
+            javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
+          } catch (java.security.GeneralSecurityException ignored) {
+            // reported where TLS is really used
+          }
+        });
   }
 }

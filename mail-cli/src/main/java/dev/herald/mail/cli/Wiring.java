@@ -1,6 +1,5 @@
 package dev.herald.mail.cli;
 
-import com.google.inject.Guice;
 import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.MailModule;
 import dev.herald.mail.Mailer;
@@ -46,7 +45,8 @@ final class Wiring {
   /** The factory from this run's injector (created on first use: one per run). */
   MailerFactory factory() {
     if (factory == null) {
-      factory = Guice.createInjector(new MailModule(ctx.providers(), config)).getInstance(MailerFactory.class);
+      ctx.providers(); // reports providers that failed to load
+      factory = ctx.injection().factory(config);
     }
     return factory;
   }
