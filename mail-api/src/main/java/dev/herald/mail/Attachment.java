@@ -29,13 +29,15 @@ public final class Attachment {
   private final String contentId;
   private final Source source;
   private final Path path;
+  private final long heldSize;  // the length of bytes given to of(String, byte[]), else -1
 
-  private Attachment(String fileName, String contentType, String contentId, Source source, Path path) {
+  private Attachment(String fileName, String contentType, String contentId, Source source, Path path, long heldSize) {
     this.fileName = Checks.noLineBreak("attachment file name", Objects.requireNonNull(fileName, "fileName"));
     this.contentType = Checks.noLineBreak("content type", Objects.requireNonNull(contentType, "contentType"));
     this.contentId = contentId == null ? null : Checks.noLineBreak("Content-ID", contentId);
     this.source = Objects.requireNonNull(source, "source");
     this.path = path;
+    this.heldSize = heldSize;
     if (contentId != null && (contentId.isBlank() || contentId.contains("<") || contentId.contains(">"))) {
       throw new InvalidMessageException("invalid Content-ID '" + contentId + "': give it without angle brackets");
     }
@@ -51,28 +53,28 @@ public final class Attachment {
       throw new InputNotFoundException("cannot read attachment '" + path + "': no such readable file");
     }
     String name = path.getFileName().toString();
-    return new Attachment(name, ContentTypes.guess(name), null, () -> Files.newInputStream(path), path);
+    return new Attachment(name, ContentTypes.guess(name), null, () -> Files.newInputStream(path), path, -1);
   }
 
   /** Bytes the caller already holds; the array is copied. */
   public static Attachment of(String fileName, byte[] content) {
     byte[] copy = content.clone();
-    return new Attachment(fileName, ContentTypes.guess(fileName), null, () -> new ByteArrayInputStream(copy), null);
+    return new Attachment(fileName, ContentTypes.guess(fileName), null, () -> new ByteArrayInputStream(copy), null, copy.length);
   }
 
   /** Content from a source that can be opened repeatedly (a blob store, a generated report…). */
   public static Attachment of(String fileName, Source source) {
-    return new Attachment(fileName, ContentTypes.guess(fileName), null, source, null);
+    return new Attachment(fileName, ContentTypes.guess(fileName), null, source, null, -1);
   }
 
   /** The same attachment with an explicit content type such as {@code application/pdf}. */
   public Attachment withContentType(String type) {
-    return new Attachment(fileName, type, contentId, source, path);
+    return new Attachment(fileName, type, contentId, source, path, heldSize);
   }
 
   /** The same content as an inline part that HTML refers to as {@code cid:ID}. */
   public Attachment withContentId(String id) {
-    return new Attachment(fileName, contentType, id, source, path);
+    return new Attachment(fileName, contentType, id, source, path, heldSize);
   }
 
   public String fileName() { return fileName; }
@@ -85,6 +87,19 @@ public final class Attachment {
   public boolean inline() { return contentId != null; }
 
   public Source source() { return source; }
+
+  /**
+   * The content's size in octets when known without reading it: the file's current size, or the
+   * length of the bytes given; -1 for a {@link Source} (or a file whose size cannot be read now).
+   */
+  public long knownSize() {
+    if (path == null) return heldSize;
+    try {
+      return Files.size(path);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
 
   @Override public String toString() {
     return "Attachment[" + fileName + ", " + contentType + (contentId == null ? "" : ", cid:" + contentId)

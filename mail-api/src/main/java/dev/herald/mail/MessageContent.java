@@ -19,6 +19,13 @@ public interface MessageContent {
   /** The size in octets as written by {@link #writeTo}; may write the message to count it. */
   long size() throws IOException;
 
+  /**
+   * The size {@link #size()} would return when it is known without writing the message (held
+   * bytes; attachments whose sizes the file system tells), else -1. A transport uses it to stream
+   * a large message at once instead of first trying to buffer it.
+   */
+  default long knownSize() { return -1; }
+
   /** The Message-ID header's value, with angle brackets, when the message has one. */
   Optional<String> messageId();
 

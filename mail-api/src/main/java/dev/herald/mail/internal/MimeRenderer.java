@@ -3,9 +3,7 @@ package dev.herald.mail.internal;
 import dev.herald.mail.Address;
 import dev.herald.mail.Attachment;
 import dev.herald.mail.Email;
-import dev.herald.mail.InputNotFoundException;
 import dev.herald.mail.InvalidMessageException;
-import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MessageContent;
 import dev.herald.mail.Priority;
 import jakarta.activation.DataHandler;
@@ -22,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
-import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,9 +29,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Renders an {@link Email} with jakarta.mail. A message up to {@link #BUFFER_LIMIT} is rendered
- * once into memory (the common case: its size is then known for free); a larger one is rendered
- * again on each write, streaming its attachments from their sources.
+ * Renders an {@link Email}: the common shapes (ASCII addresses; text, HTML, attachments with plain
+ * names) with {@link SimpleRenderer}, the rest with jakarta.mail. A message up to
+ * {@link #BUFFER_LIMIT} is rendered once into memory (the common case: its size is then known for
+ * free); a larger one streams its attachments from their sources on each write.
  */
 public final class MimeRenderer {
   static final int BUFFER_LIMIT = 1 << 20;
@@ -60,7 +58,7 @@ public final class MimeRenderer {
         new InvalidMessageException("the message has no sender: set from (or the profile's from)"));
     String messageId = email.messageId().orElseGet(() -> newMessageId(from));
     if (SimpleRenderer.canRender(email, utf8)) {
-      return new Bytes(SimpleRenderer.render(email, messageId), messageId);
+      return StreamedMessage.of(SimpleRenderer.render(email, messageId), messageId, BUFFER_LIMIT);
     }
     try {
       MimeMessage message = build(email, messageId, utf8);
@@ -259,7 +257,7 @@ public final class MimeRenderer {
         for (Throwable t = e; t != null; t = t.getCause()) {
           if (t instanceof BoundedBuffer.Full) return; // too large to hold: stream it at each write
         }
-        throw failure(e);
+        throw StreamedMessage.failure(e);
       }
     }
 
@@ -267,6 +265,8 @@ public final class MimeRenderer {
       if (bytes != null) out.write(bytes);
       else write(out);
     }
+
+    @Override public long knownSize() { return size; }
 
     @Override public long size() throws IOException {
       if (size < 0) {
@@ -290,19 +290,13 @@ public final class MimeRenderer {
         throw new InvalidMessageException("cannot render the message: " + e.getMessage(), e);
       }
     }
-
-    private static RuntimeException failure(IOException e) {
-      if (e instanceof NoSuchFileException) {
-        return new InputNotFoundException("cannot read attachment: no such file " + e.getMessage(), e);
-      }
-      return new LocalIoException("cannot read an attachment: " + e, e);
-    }
   }
 
   /** A message rendered straight to bytes: written as is, its size known. */
-  private record Bytes(byte[] bytes, String id) implements MessageContent {
+  record Bytes(byte[] bytes, String id) implements MessageContent {
     @Override public void writeTo(OutputStream out) throws IOException { out.write(bytes); }
     @Override public long size() { return bytes.length; }
+    @Override public long knownSize() { return bytes.length; }
     @Override public Optional<String> messageId() { return Optional.of(id); }
     @Override public boolean has8bit() { return false; }
     @Override public boolean requiresSmtpUtf8() { return false; }
@@ -323,9 +317,14 @@ public final class MimeRenderer {
     }
 
     private final int limit;
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+    private final java.io.ByteArrayOutputStream out;
 
-    BoundedBuffer(int limit) { this.limit = limit; }
+    BoundedBuffer(int limit) { this(limit, 4096); }
+
+    BoundedBuffer(int limit, int initial) {
+      this.limit = limit;
+      this.out = new java.io.ByteArrayOutputStream(Math.min(limit, initial));
+    }
 
     @Override public void write(int b) throws IOException {
       check(1);

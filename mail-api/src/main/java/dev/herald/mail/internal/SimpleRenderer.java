@@ -1,23 +1,28 @@
 package dev.herald.mail.internal;
 
 import dev.herald.mail.Address;
+import dev.herald.mail.Attachment;
 import dev.herald.mail.Email;
 import dev.herald.mail.Priority;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes the common message, text and/or HTML without attachments, straight to bytes. jakarta.mail
- * builds an object tree and looks its stream provider up with a ServiceLoader scan several times a
- * message; for the shape most applications send, that was most of the CPU a send took. Messages with
- * attachments or internationalised addresses go through jakarta.mail. The output follows the same
- * rules: 7-bit, CRLF, lines of at most 78 octets in headers and 76 in encoded bodies, RFC 2047 for
- * non-ASCII header text.
+ * Writes the common message straight to bytes: text and/or HTML, with attachments and inline parts
+ * streamed from their sources as base64 while the message is written. jakarta.mail builds an object
+ * tree and looks its stream provider up with a ServiceLoader scan several times a message; for the
+ * shape most applications send, that was most of the CPU a send took, and for a large attachment it
+ * meant more code to load and compile (memory). Internationalised addresses, and attachments whose
+ * type, name or Content-ID is out of the ordinary, go through jakarta.mail. The output follows the
+ * same rules: 7-bit, CRLF, lines of at most 78 octets in headers and 76 in encoded bodies, RFC 2047
+ * for non-ASCII header text, RFC 2231 for non-ASCII or long file names.
  */
 final class SimpleRenderer {
   private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -26,10 +31,21 @@ final class SimpleRenderer {
   private SimpleRenderer() {}
 
   static boolean canRender(Email email, boolean utf8) {
-    return !utf8 && email.attachments().isEmpty();
+    if (utf8) return false;
+    for (Attachment a : email.attachments()) {
+      if (!plainContentType(a.contentType())) return false;
+      if (a.inline() && !(isPrintableAscii(a.contentId()) && a.contentId().length() <= 200 && a.contentId().indexOf(' ') < 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  static byte[] render(Email email, String messageId) {
+  /**
+   * The message as segments: {@code byte[]} for headers and text, an {@link Attachment} where its
+   * content goes (as base64 lines with CRLF between them, none after the last).
+   */
+  static List<Object> render(Email email, String messageId) {
     StringBuilder out = new StringBuilder(512 + email.text().map(String::length).orElse(0)
         + email.html().map(String::length).orElse(0));
     ZonedDateTime date = email.date().orElseGet(ZonedDateTime::now);
@@ -48,6 +64,160 @@ final class SimpleRenderer {
     }
     for (Map.Entry<String, String> h : email.headers().entrySet()) unstructured(out, h.getKey(), h.getValue());
     header(out, "MIME-Version", "1.0");
+    List<Object> segments = new ArrayList<>(1 + 2 * email.attachments().size());
+    List<Attachment> inline = new ArrayList<>();
+    List<Attachment> attached = new ArrayList<>();
+    for (Attachment a : email.attachments()) (a.inline() ? inline : attached).add(a);
+    if (attached.isEmpty()) {
+      related(out, segments, email, inline);
+    } else {
+      String boundary = boundary();
+      header(out, "Content-Type", "multipart/mixed;\r\n boundary=\"" + boundary + "\"");
+      out.append("\r\n--").append(boundary).append("\r\n");
+      related(out, segments, email, inline);
+      for (Attachment a : attached) {
+        out.append("\r\n--").append(boundary).append("\r\n");
+        attachment(out, segments, a);
+      }
+      out.append("\r\n--").append(boundary).append("--\r\n");
+    }
+    segments.add(ascii(out));
+    return segments;
+  }
+
+  /** The body, in multipart/related with its inline parts when it has any. */
+  private static void related(StringBuilder out, List<Object> segments, Email email, List<Attachment> inline) {
+    if (inline.isEmpty()) {
+      body(out, email);
+      return;
+    }
+    String boundary = boundary();
+    header(out, "Content-Type", "multipart/related;\r\n boundary=\"" + boundary + "\"");
+    out.append("\r\n--").append(boundary).append("\r\n");
+    body(out, email);
+    for (Attachment a : inline) {
+      out.append("\r\n--").append(boundary).append("\r\n");
+      attachment(out, segments, a);
+    }
+    out.append("\r\n--").append(boundary).append("--\r\n");
+  }
+
+  /** An attachment's headers and a blank line; its content becomes a segment of its own. */
+  private static void attachment(StringBuilder out, List<Object> segments, Attachment a) {
+    String type = a.contentType();
+    // As jakarta.mail does for base64 text: without a charset, readers would assume US-ASCII.
+    if (type.regionMatches(true, 0, "text/", 0, 5) && !type.toLowerCase(Locale.ROOT).contains("charset=")) {
+      type += "; charset=UTF-8";
+    }
+    parameterized(out, "Content-Type: " + type, "name", a.fileName());
+    header(out, "Content-Transfer-Encoding", "base64");
+    parameterized(out, "Content-Disposition: " + (a.inline() ? "inline" : "attachment"), "filename", a.fileName());
+    if (a.inline()) header(out, "Content-ID", "<" + a.contentId() + ">");
+    out.append("\r\n");
+    segments.add(ascii(out));
+    out.setLength(0);
+    segments.add(a);
+  }
+
+  private static byte[] ascii(StringBuilder out) {
+    return out.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A header line with one parameter, folded before the parameter when the line would pass 76. */
+  private static void parameterized(StringBuilder out, String head, String attribute, String value) {
+    out.append(head);
+    int column = head.length();
+    for (String p : parameter(attribute, value)) {
+      out.append(';');
+      column++;
+      if (column + 1 + p.length() > 76) {
+        out.append("\r\n");
+        column = 0;
+      }
+      out.append(' ').append(p);
+      column += 1 + p.length();
+    }
+    out.append("\r\n");
+  }
+
+  /**
+   * {@code name="value"} for printable ASCII; else RFC 2231 {@code name*=UTF-8''percent-encoded}.
+   * A value too long for one line is split into RFC 2231 continuations ({@code name*0}, {@code name*1}…).
+   */
+  static List<String> parameter(String attribute, String value) {
+    int room = 76 - 1 - attribute.length() - 6; // a folded line: space, attribute, *NN*= and quotes
+    List<String> out = new ArrayList<>();
+    if (isPrintableAscii(value)) {
+      String quoted = quoted(value);
+      if (attribute.length() + 1 + quoted.length() <= 76 - 1) return List.of(attribute + "=" + quoted);
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        int width = c == '"' || c == '\\' ? 2 : 1;
+        if (chunk.length() + width > room) {
+          out.add(attribute + "*" + out.size() + "=\"" + chunk + "\"");
+          chunk.setLength(0);
+        }
+        if (width == 2) chunk.append('\\');
+        chunk.append(c);
+      }
+      out.add(attribute + "*" + out.size() + "=\"" + chunk + "\"");
+      return out;
+    }
+    String encoded = percentEncoded(value);
+    if (attribute.length() + 9 + encoded.length() <= 76 - 1) return List.of(attribute + "*=UTF-8''" + encoded);
+    int start = 0;
+    while (start < encoded.length()) {
+      int end = Math.min(encoded.length(), start + room - (start == 0 ? 7 : 0));
+      // Never split a %XX triplet.
+      if (end < encoded.length() && encoded.charAt(end - 1) == '%') end -= 1;
+      else if (end < encoded.length() && end >= 2 && encoded.charAt(end - 2) == '%') end -= 2;
+      out.add(attribute + "*" + out.size() + "*=" + (start == 0 ? "UTF-8''" : "") + encoded.substring(start, end));
+      start = end;
+    }
+    return out;
+  }
+
+  /** RFC 2231 attribute-char kept as is, every other UTF-8 octet as %XX. */
+  private static String percentEncoded(String value) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$&+-.^_`|~".indexOf(c) >= 0;
+      if (keep) sb.append((char) c);
+      else sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+    }
+    return sb.toString();
+  }
+
+  /** {@code type/subtype}, optionally with parameters, none of them a name: the usual, safe shape. */
+  static boolean plainContentType(String type) {
+    if (!isPrintableAscii(type) || type.length() > 100 || type.toLowerCase(Locale.ROOT).contains("name")) return false;
+    int semi = type.indexOf(';');
+    String base = (semi < 0 ? type : type.substring(0, semi)).strip();
+    int slash = base.indexOf('/');
+    return slash > 0 && slash < base.length() - 1 && isToken(base.substring(0, slash)) && isToken(base.substring(slash + 1));
+  }
+
+  private static boolean isToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?=".indexOf(c) >= 0) return false;
+    }
+    return !s.isEmpty();
+  }
+
+  private static boolean isPrintableAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e) return false;
+    }
+    return true;
+  }
+
+  /** The message body: text, HTML, or both as multipart/alternative. */
+  private static void body(StringBuilder out, Email email) {
     String text = email.text().orElse(null);
     String html = email.html().orElse(null);
     if (text != null && html != null) {
@@ -62,7 +232,6 @@ final class SimpleRenderer {
     } else {
       part(out, html != null ? "html" : "plain", html != null ? html : text == null ? "" : text);
     }
-    return out.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   /** A body part's Content-Type and transfer encoding headers, a blank line, and its content. */

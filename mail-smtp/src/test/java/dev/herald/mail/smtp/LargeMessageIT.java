@@ -22,6 +22,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,6 +66,30 @@ class LargeMessageIT {
       assertFalse(m.chunked(), "a streamed message goes with DATA");
       assertTrue(m.rawText().contains("\r\n.bbb"));
       assertTrue(trace.text().contains("SIZE=" + g.size()), trace.text());
+    }
+  }
+
+  @Test void aMessageKnownToBeLargeIsStreamedAtOnceAndNotCounted() throws Exception {
+    Generated g = new Generated(30_000, false);
+    AtomicInteger writes = new AtomicInteger();
+    AtomicInteger counts = new AtomicInteger();
+    MessageContent known = new MessageContent() {
+      @Override public void writeTo(OutputStream out) throws IOException { writes.incrementAndGet(); g.writeTo(out); }
+      @Override public long size() { counts.incrementAndGet(); return g.size(); }
+      @Override public long knownSize() { return g.size(); }
+      @Override public Optional<String> messageId() { return Optional.empty(); }
+      @Override public boolean has8bit() { return false; }
+      @Override public boolean requiresSmtpUtf8() { return false; }
+    };
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(TlsMode.NONE).chunking(true).build().start();
+         SmtpTransport t = client(server.port(), Duration.ofSeconds(5))) {
+      t.send(envelope("a@example.net"), known);
+      RecordedMessage m = server.takeMessage(Duration.ofSeconds(10));
+      assertEquals(g.size(), m.size());
+      assertFalse(m.chunked(), "a streamed message goes with DATA");
+      assertTrue(trace.text().contains("SIZE=" + g.size()), trace.text());
+      assertEquals(1, writes.get(), "written once, on the wire: no staging attempt first");
+      assertEquals(0, counts.get(), "its known size is not counted again");
     }
   }
 

@@ -11,7 +11,8 @@ import java.io.IOException;
 /**
  * Gets a message ready for the wire before any of it is sent: checks SMTPUTF8 and SIZE against
  * the server's capabilities, encodes a message of up to {@value #STAGING_CAP} octets into memory
- * (so that a bad line fails it cleanly and it can travel in the same write as its envelope), and
+ * (so that a bad line fails it cleanly and it can travel in the same write as its envelope; one
+ * whose {@link dev.herald.mail.MessageContent#knownSize() known size} is larger is streamed at once), and
  * builds the MAIL and RCPT commands with their parameters. One per session; reuses its buffers.
  */
 final class Preparer {
@@ -44,21 +45,14 @@ final class Preparer {
         return false;
       }
       j.bdat = settings.pipelining() && settings.chunking() && caps.pipelining() && caps.chunking();
-      encoder.reset(staging.reset(), !j.bdat);
-      try {
-        j.content.writeTo(encoder);
-        encoder.finish(!j.bdat);
-        j.staged = true;
-        j.size = encoder.size();
-      } catch (IOException e) {
-        if (encoder.failure() != null) throw tooLong(encoder.failure());
-        if (!staging.overflowed()) {
-          throw new LocalIoException("cannot read the message: " + e.getMessage(), e);
-        }
+      long known = j.content.knownSize();
+      if (known > STAGING_CAP) {
+        // Known to be large: streamed after DATA straight away, never encoded into memory first.
         j.staged = false;
         j.bdat = false;
-        // Counting a large rendered message may mean rendering it once more: only when SIZE asks for it.
-        j.size = caps.sizeLimit() >= 0 ? j.content.size() : -1;
+        j.size = known;
+      } else {
+        stage(j, caps);
       }
       long limit = caps.sizeLimit();
       if (limit > 0 && j.size > limit) {
@@ -77,6 +71,26 @@ final class Preparer {
     } catch (RuntimeException e) {
       j.fail(new MailException("cannot write the message: " + e, e), false);
       return false;
+    }
+  }
+
+  /** Encodes the message into the staging buffer; past its cap, marks the job for streaming instead. */
+  private void stage(Job j, Capabilities caps) throws IOException {
+    encoder.reset(staging.reset(), !j.bdat);
+    try {
+      j.content.writeTo(encoder);
+      encoder.finish(!j.bdat);
+      j.staged = true;
+      j.size = encoder.size();
+    } catch (IOException e) {
+      if (encoder.failure() != null) throw tooLong(encoder.failure());
+      if (!staging.overflowed()) {
+        throw new LocalIoException("cannot read the message: " + e.getMessage(), e);
+      }
+      j.staged = false;
+      j.bdat = false;
+      // Counting a large rendered message may mean rendering it once more: only when SIZE asks for it.
+      j.size = caps.sizeLimit() >= 0 ? j.content.size() : -1;
     }
   }
 
