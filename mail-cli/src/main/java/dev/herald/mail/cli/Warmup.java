@@ -6,10 +6,9 @@ import dev.herald.mail.internal.MimeRenderer;
 /**
  * Start-up: for the commands that connect ({@code send}, {@code sendmail}, {@code check}), a daemon
  * thread on the other core does, while the main thread parses the command line and reads the config
- * file, the work that depends on no argument: the modules' reference.conf (parsed once per class
- * loader, then cached by Typesafe Config), the providers (one ServiceLoader pass), the run's injector
- * ({@link Injection}), the Message-ID's random source, and last the JDK's TLS stack (its trust
- * store alone takes some 100 ms cold). The main thread waits for what is in progress and does
+ * file (and the modules' reference.conf: about as long as what follows), the work that depends on
+ * no argument: the providers (one ServiceLoader pass), the run's injector ({@link Injection}), the
+ * Message-ID's random source, and last the JDK's TLS stack (its trust store alone takes some 100 ms cold). The main thread waits for what is in progress and does
  * itself what has not started; a failure here is ignored (the real use reports it).
  * Off with {@code -Dherald.warmup=false}.
  */
@@ -21,7 +20,6 @@ final class Warmup {
     boolean send = args[0].equals("send") || args[0].equals("sendmail");
     if (!send && !args[0].equals("check")) return;
     ctx.injection().startInBackground(
-        () -> com.typesafe.config.ConfigFactory.defaultReference(),
         () -> {
           if (send) MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
           try {
