@@ -332,7 +332,7 @@ class CliTest {
     assertEquals(64, cli.run("completion", "fish").code());
   }
 
-  @Test void attachmentsAndInlinePartsReachTheMessage() throws IOException {
+  @Test void attachmentsAndInlinePartsReachTheMessage() throws Exception {
     Path pdf = Files.write(home.resolve("report.pdf"), new byte[] {0, 1, 2, (byte) 0xff});
     Path png = Files.write(home.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     Path html = Files.writeString(home.resolve("body.html"), "<p>Hi <img src=\"cid:logo\"></p>");
@@ -342,8 +342,22 @@ class CliTest {
     assertEquals(0, r.code(), r::toString);
     String m = FakeTransportFactory.SENT.peek().text();
     for (String s : List.of("multipart/mixed", "multipart/related", "multipart/alternative", "Content-ID: <logo>",
-        "filename=report.pdf", "X-Tag: nightly", "Reply-To: r@example.net", "X-Priority: 1")) {
+        "X-Tag: nightly", "Reply-To: r@example.net", "X-Priority: 1")) {
       assertTrue(m.contains(s), s + " in\n" + m);
+    }
+    // The attachment, as a mail reader finds it: name and bytes.
+    jakarta.mail.internet.MimeMultipart mixed = (jakarta.mail.internet.MimeMultipart) parse(m).getContent();
+    jakarta.mail.BodyPart attached = mixed.getBodyPart(mixed.getCount() - 1);
+    assertEquals("report.pdf", attached.getFileName(), m);
+    assertArrayEquals(Files.readAllBytes(pdf), attached.getInputStream().readAllBytes());
+  }
+
+  private static jakarta.mail.internet.MimeMessage parse(String message) {
+    try {
+      return new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+          new java.io.ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)));
+    } catch (jakarta.mail.MessagingException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -353,12 +367,13 @@ class CliTest {
         "--text-file", f.toString()).code());
   }
 
-  @Test void stdinBytesReachTheBodyUnchanged() {
+  @Test void stdinBytesReachTheBodyUnchanged() throws Exception {
     byte[] body = "héllo\nwörld\n".getBytes(StandardCharsets.UTF_8);
     Result r = cli.stdin(body).run("send", "--config", conf.toString(), "--profile", "fake", "--to", "a@example.net",
         "--subject", "s", "--text-file", "-");
     assertEquals(0, r.code(), r::toString);
-    assertArrayEquals(new byte[0], new byte[0]);
-    assertTrue(FakeTransportFactory.SENT.peek().text().contains("Content-Type: text/plain; charset=UTF-8"));
+    String m = FakeTransportFactory.SENT.peek().text();
+    assertTrue(m.contains("Content-Type: text/plain; charset=UTF-8"), m);
+    assertEquals("héllo\r\nwörld\r\n", parse(m).getContent());
   }
 }
