@@ -68,6 +68,24 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     public Dsn {
       notifyOn = List.copyOf(notifyOn);
     }
+
+    /**
+     * Checked and normalised values as a user writes them: any case; {@code ret} null or blank for none.
+     *
+     * @throws InvalidConfigException for an unknown value, or {@code never} with others
+     */
+    public static Dsn of(List<String> notify, String ret) {
+      List<String> values = new ArrayList<>();
+      for (String n : notify) {
+        String v = n.strip().toUpperCase(Locale.ROOT);
+        if (!NOTIFY.contains(v)) throw new InvalidConfigException("dsn.notify '" + n + "' is not one of never, success, failure, delay");
+        values.add(v);
+      }
+      if (values.contains("NEVER") && values.size() > 1) throw new InvalidConfigException("dsn.notify: never cannot be combined with other values");
+      String r = ret == null ? "" : ret.strip().toUpperCase(Locale.ROOT);
+      if (!r.isEmpty() && !r.equals("FULL") && !r.equals("HDRS")) throw new InvalidConfigException("dsn.ret '" + ret + "' is not full or hdrs");
+      return new Dsn(values, r.isEmpty() ? null : r);
+    }
   }
 
   /** The mechanisms this transport implements. */

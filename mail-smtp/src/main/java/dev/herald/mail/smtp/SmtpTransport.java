@@ -1,7 +1,7 @@
 package dev.herald.mail.smtp;
 
-import com.typesafe.config.ConfigFactory;
 import dev.herald.mail.Envelope;
+import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MessageContent;
 import dev.herald.mail.SendReceipt;
@@ -16,7 +16,6 @@ import dev.herald.mail.spi.TransportContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,64 +118,99 @@ public final class SmtpTransport implements Transport {
 
   @Override public String toString() { return "SmtpTransport[" + describe() + ", tls=" + settings.tls().configName() + "]"; }
 
-  /** Builds a transport in code; unset settings take the defaults of mail-smtp's {@code reference.conf}. */
+  /**
+   * Builds a transport in code; unset settings take the defaults of mail-smtp's {@code reference.conf}
+   * (held here as Java values, kept equal to the file by a test: reading the config would cost a
+   * program that sends one message ~10 MB of memory and 0.2 s).
+   */
   public static final class Builder {
-    private final Map<String, Object> config = new HashMap<>();
+    private String host = "";
+    private int port = 587;
+    private TlsPolicy tls = TlsPolicy.STARTTLS;
+    private Path trust;
+    private boolean allowPlaintextAuth;
+    private List<String> auth = List.of("xoauth2", "oauthbearer", "plain", "login");
+    private String localName;
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration replyTimeout = Duration.ofSeconds(60);
+    private Duration dataEndTimeout = Duration.ofMinutes(10);
+    private int maxConnections = 4;
+    private int maxMessagesPerConnection = 100;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private String rateLimit = "";
+    private int retryAttempts = 1;
+    private Duration retryBackoff = Duration.ofSeconds(1);
+    private Duration retryMaxBackoff = Duration.ofMinutes(1);
+    private boolean pipelining = true;
+    private boolean chunking = true;
+    private List<String> dsnNotify = List.of();
+    private String dsnRet = "";
     private Credentials credentials = Credentials.NONE;
     private TraceListener trace = TraceListener.NONE;
     private Consumer<String> warnings;
 
     private Builder() { }
 
-    public Builder host(String host) { return set("host", host); }
-    public Builder port(int port) { return set("port", port); }
-    public Builder tls(TlsPolicy tls) { return set("tls", tls.configName()); }
+    public Builder host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+    public Builder port(int port) { this.port = port; return this; }
+    public Builder tls(TlsPolicy tls) { this.tls = Objects.requireNonNull(tls, "tls"); return this; }
     /** A PEM file with the CA or the server certificate to trust instead of the JDK trust store. */
-    public Builder trust(Path pem) { return set("tls-trust", pem == null ? "" : pem.toString()); }
-    public Builder allowPlaintextAuth(boolean allow) { return set("allow-plaintext-auth", allow); }
+    public Builder trust(Path pem) { this.trust = pem; return this; }
+    public Builder allowPlaintextAuth(boolean allow) { this.allowPlaintextAuth = allow; return this; }
     public Builder credentials(Credentials credentials) { this.credentials = Objects.requireNonNull(credentials); return this; }
     /** Shorthand for {@code credentials(Credentials.password(username, password))}. */
     public Builder login(String username, CredentialSource password) { return credentials(Credentials.password(username, password)); }
     /** SASL mechanisms in order of preference: {@code xoauth2, oauthbearer, plain, login, cram-md5}. */
     public Builder auth(String... mechanisms) {
       List<String> l = new ArrayList<>();
-      for (String m : mechanisms) l.add(m.toLowerCase(Locale.ROOT));
-      return set("auth", l);
+      for (String m : mechanisms) l.add(m.strip().toLowerCase(Locale.ROOT));
+      this.auth = l;
+      return this;
     }
-    public Builder localName(String ehloName) { return set("local-name", ehloName); }
-    public Builder connectTimeout(Duration d) { return set("timeouts.connect", d.toMillis() + "ms"); }
-    public Builder replyTimeout(Duration d) { return set("timeouts.reply", d.toMillis() + "ms"); }
-    public Builder dataEndTimeout(Duration d) { return set("timeouts.data-end", d.toMillis() + "ms"); }
-    public Builder maxConnections(int n) { return set("max-connections", n); }
+    public Builder localName(String ehloName) { this.localName = Objects.requireNonNull(ehloName, "local-name"); return this; }
+    public Builder connectTimeout(Duration d) { this.connectTimeout = Objects.requireNonNull(d, "timeouts.connect"); return this; }
+    public Builder replyTimeout(Duration d) { this.replyTimeout = Objects.requireNonNull(d, "timeouts.reply"); return this; }
+    public Builder dataEndTimeout(Duration d) { this.dataEndTimeout = Objects.requireNonNull(d, "timeouts.data-end"); return this; }
+    public Builder maxConnections(int n) { this.maxConnections = n; return this; }
     /** 0 for no cap. */
-    public Builder maxMessagesPerConnection(int n) { return set("max-messages-per-connection", n); }
-    public Builder idleTimeout(Duration d) { return set("idle-timeout", d.toMillis() + "ms"); }
+    public Builder maxMessagesPerConnection(int n) { this.maxMessagesPerConnection = n; return this; }
+    public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d, "idle-timeout"); return this; }
     /** {@code "10/s"}, {@code "100/min"}, {@code "500/h"}; {@code ""} for none. */
-    public Builder rateLimit(String rate) { return set("rate-limit", rate); }
+    public Builder rateLimit(String rate) { this.rateLimit = Objects.requireNonNull(rate, "rate-limit"); return this; }
     /** Attempts in all for transient failures (1 = none), and the first backoff (doubling, with jitter). */
     public Builder retry(int attempts, Duration backoff) {
-      set("retry.attempts", attempts);
-      return set("retry.backoff", backoff.toMillis() + "ms");
+      this.retryAttempts = attempts;
+      this.retryBackoff = Objects.requireNonNull(backoff, "retry.backoff");
+      return this;
     }
-    public Builder retryMaxBackoff(Duration d) { return set("retry.max-backoff", d.toMillis() + "ms"); }
-    public Builder pipelining(boolean on) { return set("pipelining", on); }
-    public Builder chunking(boolean on) { return set("chunking", on); }
+    public Builder retryMaxBackoff(Duration d) { this.retryMaxBackoff = Objects.requireNonNull(d, "retry.max-backoff"); return this; }
+    public Builder pipelining(boolean on) { this.pipelining = on; return this; }
+    public Builder chunking(boolean on) { this.chunking = on; return this; }
     /** DSN (RFC 3461): NOTIFY values ({@code success}, {@code failure}, {@code delay} or {@code never}) and RET ({@code full}, {@code hdrs}, or null). */
     public Builder dsn(List<String> notify, String ret) {
-      set("dsn.notify", List.copyOf(notify));
-      return set("dsn.ret", ret == null ? "" : ret);
+      this.dsnNotify = List.copyOf(notify);
+      this.dsnRet = ret == null ? "" : ret;
+      return this;
     }
     public Builder trace(TraceListener trace) { this.trace = trace == null ? TraceListener.NONE : trace; return this; }
     public Builder warnings(Consumer<String> warnings) { this.warnings = warnings; return this; }
 
-    private Builder set(String key, Object value) {
-      config.put(key, Objects.requireNonNull(value, key));
-      return this;
-    }
-
     /** @throws dev.herald.mail.InvalidConfigException when a setting is invalid or host is missing */
     public SmtpTransport build() {
-      SmtpSettings s = SmtpSettings.from(ConfigFactory.parseMap(config, "SmtpTransport.builder()"));
+      RateLimit rate;
+      try {
+        rate = RateLimit.parse(rateLimit);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("invalid smtp setting (SmtpTransport.builder()): rate-limit " + e.getMessage());
+      }
+      String trustName = trust == null ? "" : trust.toString().strip();
+      Path trustPath = trustName.isEmpty() ? null
+          : trustName.startsWith("~/") ? Path.of(System.getProperty("user.home") + trustName.substring(1)) : trust;
+      SmtpSettings s = new SmtpSettings(host.strip(), port, tls, trustPath, allowPlaintextAuth, auth,
+          localName == null ? null : localName.strip(),
+          new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout), maxConnections,
+          maxMessagesPerConnection, idleTimeout, rate, new SmtpSettings.Retry(retryAttempts, retryBackoff, retryMaxBackoff),
+          pipelining, chunking, SmtpSettings.Dsn.of(dsnNotify, dsnRet));
       return new SmtpTransport(s, new TransportContext(credentials, trace, warnings), null);
     }
   }

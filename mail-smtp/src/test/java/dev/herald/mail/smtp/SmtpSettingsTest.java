@@ -87,6 +87,49 @@ class SmtpSettingsTest {
     assertThrows(InvalidConfigException.class, () -> SmtpTransport.builder().host("h").auth("ntlm").build());
   }
 
+  @Test void builderDefaultsAreThoseOfReferenceConf() {
+    try (SmtpTransport t = SmtpTransport.builder().host("h").build()) {
+      assertEquals(SmtpSettings.from(ConfigFactory.parseString("host = h")), t.settings());
+    }
+  }
+
+  @Test void builderSettersMatchTheConfigKeys() {
+    SmtpSettings fromConfig = SmtpSettings.from(ConfigFactory.parseString(String.join("\n",
+        "host = \" smtp.example.org \"", "port = 2465", "tls = opportunistic", "allow-plaintext-auth = true",
+        "auth = [PLAIN, cram-md5]", "local-name = client.example.org", "timeouts { connect = 1s, reply = 2s, data-end = 3s }",
+        "max-connections = 7", "max-messages-per-connection = 0", "idle-timeout = 9s", "rate-limit = \"100/min\"",
+        "retry { attempts = 4, backoff = 250ms, max-backoff = 20s }", "pipelining = false", "chunking = false",
+        "dsn { notify = [success, FAILURE], ret = hdrs }")));
+    try (SmtpTransport t = SmtpTransport.builder().host(" smtp.example.org ").port(2465).tls(TlsPolicy.OPPORTUNISTIC)
+        .allowPlaintextAuth(true).auth("PLAIN", "cram-md5").localName("client.example.org")
+        .connectTimeout(Duration.ofSeconds(1)).replyTimeout(Duration.ofSeconds(2)).dataEndTimeout(Duration.ofSeconds(3))
+        .maxConnections(7).maxMessagesPerConnection(0).idleTimeout(Duration.ofSeconds(9)).rateLimit("100/min")
+        .retry(4, Duration.ofMillis(250)).retryMaxBackoff(Duration.ofSeconds(20)).pipelining(false).chunking(false)
+        .dsn(List.of("success", "FAILURE"), "hdrs").build()) {
+      assertEquals(fromConfig, t.settings());
+    }
+  }
+
+  @Test void builderRefusesWhatTheConfigRefuses() {
+    List<java.util.function.Supplier<SmtpTransport.Builder>> bad = List.of(
+        () -> SmtpTransport.builder(), () -> SmtpTransport.builder().host(" "), () -> SmtpTransport.builder().host("h x"),
+        () -> SmtpTransport.builder().host("h").port(0), () -> SmtpTransport.builder().host("h").auth("ntlm"),
+        () -> SmtpTransport.builder().host("h").rateLimit("fast"), () -> SmtpTransport.builder().host("h").rateLimit("10/week"),
+        () -> SmtpTransport.builder().host("h").maxConnections(0), () -> SmtpTransport.builder().host("h").retry(0, Duration.ZERO),
+        () -> SmtpTransport.builder().host("h").retry(2, Duration.ofSeconds(-1)),
+        () -> SmtpTransport.builder().host("h").replyTimeout(Duration.ZERO),
+        () -> SmtpTransport.builder().host("h").dsn(List.of("sometimes"), null),
+        () -> SmtpTransport.builder().host("h").dsn(List.of("never", "success"), null),
+        () -> SmtpTransport.builder().host("h").dsn(List.of(), "body"),
+        () -> SmtpTransport.builder().host("h").localName("a\r\nRSET"),
+        () -> SmtpTransport.builder().host("h").maxMessagesPerConnection(-1),
+        () -> SmtpTransport.builder().host("h").idleTimeout(Duration.ofSeconds(-1)));
+    for (int i = 0; i < bad.size(); i++) {
+      SmtpTransport.Builder b = bad.get(i).get();
+      assertThrows(InvalidConfigException.class, b::build, "case " + i);
+    }
+  }
+
   @Test void rateLimitParsing() {
     assertEquals(new RateLimit(10, Duration.ofSeconds(1)), RateLimit.parse("10/s"));
     assertEquals(new RateLimit(500, Duration.ofHours(1)), RateLimit.parse(" 500 / hour "));
