@@ -42,7 +42,7 @@ public final class CliContext {
   /** The process's own streams and environment; providers discovered once per process. */
   public static CliContext system() {
     return new CliContext(System.in, new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-        StandardCharsets.UTF_8), System.err, System.getenv(), stdinIsTerminalOfThisProcess(), CliContext::discoverOnce);
+        StandardCharsets.UTF_8), System.err, System.getenv(), stdinIsTerminalOfThisProcess(), new Discovered());
   }
 
   /**
@@ -53,6 +53,11 @@ public final class CliContext {
     String tty = System.getProperty("herald.stdin.tty");
     if (tty != null) return tty.equals("1") || tty.equals("true");
     return System.console() != null;
+  }
+
+  /** {@link #discoverOnce()} as a class, not a method reference (see {@link Main#main}). */
+  private static final class Discovered implements Supplier<Providers> {
+    @Override public Providers get() { return discoverOnce(); }
   }
 
   /** {@link Providers#discover()}, once per process: ServiceLoader runs at most one time. */

@@ -6,6 +6,7 @@ import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.MailModule;
 import dev.herald.mail.MailerFactory;
 import dev.herald.mail.Providers;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -23,19 +24,26 @@ final class Injection {
   private final FutureTask<Injector> injector;
 
   Injection(Supplier<Providers> providers) {
-    this.injector = new FutureTask<>(() -> Guice.createInjector(new MailModule(providers.get(), config::join)));
+    // Classes, not lambdas, on the main thread's path (see Main.main).
+    this.injector = new FutureTask<>(new Callable<Injector>() {
+      @Override public Injector call() {
+        return Guice.createInjector(new MailModule(providers.get(), config::join));
+      }
+    });
   }
 
   /** Builds the injector on a daemon thread, then runs {@code after} there (more warm-up). */
   void startInBackground(Runnable after) {
-    Thread t = new Thread(() -> {
-      injector.run(); // a failure is kept in the task and thrown to the main thread by factory()
-      try {
-        after.run();
-      } catch (RuntimeException | Error ignored) {
-        // Only a warm-up: the main thread does it again where needed, and reports what fails.
+    Thread t = new Thread("herald-injector") {
+      @Override public void run() {
+        injector.run(); // a failure is kept in the task and thrown to the main thread by factory()
+        try {
+          after.run();
+        } catch (RuntimeException | Error ignored) {
+          // Only a warm-up: the main thread does it again where needed, and reports what fails.
+        }
       }
-    }, "herald-injector");
+    };
     t.setDaemon(true);
     t.start();
   }

@@ -1,6 +1,5 @@
 package dev.herald.mail.cli;
 
-import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
@@ -12,6 +11,11 @@ public final class Main {
     // picocli's default factory probes the class path for Groovy closures in its class initialiser:
     // a failed lookup that opens every jar on the class path, a tenth of a send's start-up. We have none.
     if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
+    // No option of ours has a java.time or java.sql type: registering their converters would load
+    // and initialise those classes (java.time's formatters alone are a few percent of start-up).
+    if (System.getProperty("picocli.converters.excludes") == null) {
+      System.setProperty("picocli.converters.excludes", "java\\.time\\..*,java\\.sql\\..*");
+    }
   }
 
   private Main() {}
@@ -21,6 +25,9 @@ public final class Main {
     // cost start-up time in a process that makes one injector with a handful of instance bindings.
     if (System.getProperty("guice_bytecode_gen_option") == null) System.setProperty("guice_bytecode_gen_option", "DISABLED");
     if (System.getProperty("guice_include_stack_traces") == null) System.setProperty("guice_include_stack_traces", "OFF");
+    // Up to here and through picocli no lambda or method reference runs on this thread: the first one
+    // in a JVM links the invokedynamic machinery, some 10% of a send's start-up, and the warm-up
+    // thread does that while this one builds the command line.
     CliContext ctx = CliContext.system();
     Warmup.start(ctx, args);
     int code = run(ctx, args);
@@ -82,8 +89,10 @@ public final class Main {
     Factory(CliContext ctx) { this.ctx = ctx; }
 
     @Override public <K> K create(Class<K> cls) throws Exception {
-      boolean takesContext = Arrays.stream(cls.getDeclaredConstructors())
-          .anyMatch(c -> c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliContext.class);
+      boolean takesContext = false;
+      for (var c : cls.getDeclaredConstructors()) {
+        takesContext |= c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliContext.class;
+      }
       if (takesContext) {
         var c = cls.getDeclaredConstructor(CliContext.class);
         c.setAccessible(true);

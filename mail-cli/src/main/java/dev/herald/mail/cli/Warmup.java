@@ -8,7 +8,7 @@ import dev.herald.mail.internal.MimeRenderer;
  * thread on the other core does, while the main thread parses the command line and reads the config
  * file (and the modules' reference.conf: about as long as what follows), the work that depends on
  * no argument: the providers (one ServiceLoader pass), the run's injector ({@link Injection}), the
- * Message-ID's random source, and last the JDK's TLS stack (its trust store alone takes some 100 ms cold). The main thread waits for what is in progress and does
+ * time zone and the Message-ID's random source, and last the JDK's TLS stack (its trust store alone takes some 100 ms cold). The main thread waits for what is in progress and does
  * itself what has not started; a failure here is ignored (the real use reports it).
  * Off with {@code -Dherald.warmup=false}.
  */
@@ -19,14 +19,19 @@ final class Warmup {
     if (args.length == 0 || "false".equals(System.getProperty("herald.warmup"))) return;
     boolean send = args[0].equals("send") || args[0].equals("sendmail");
     if (!send && !args[0].equals("check")) return;
-    ctx.injection().startInBackground(
-        () -> {
-          if (send) MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
-          try {
-            javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
-          } catch (java.security.GeneralSecurityException ignored) {
-            // reported where TLS is really used
-          }
-        });
+    ctx.injection().startInBackground(new Runnable() { // a class, not a lambda: see Main.main
+      @Override public void run() {
+        if (send) {
+          // The Date header: the time-zone database and the RFC 1123 formatter, read on first use.
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now());
+          MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
+        }
+        try {
+          javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
+        } catch (java.security.GeneralSecurityException ignored) {
+          // reported where TLS is really used
+        }
+      }
+    });
   }
 }
