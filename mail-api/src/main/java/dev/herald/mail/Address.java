@@ -21,6 +21,16 @@ import java.util.Objects;
  */
 public record Address(String displayName, String localPart, String domain) {
 
+  /** RFC 5322 atext among ASCII: letters, digits and {@code !#$%&'*+-/=?^_`{|}~}. */
+  private static final boolean[] ATEXT = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) ATEXT[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) ATEXT[c] = true;
+    for (char c = '0'; c <= '9'; c++) ATEXT[c] = true;
+    for (char c : "!#$%&'*+-/=?^_`{|}~".toCharArray()) ATEXT[c] = true;
+  }
+
   public Address {
     Objects.requireNonNull(localPart, "localPart");
     Objects.requireNonNull(domain, "domain");
@@ -53,6 +63,10 @@ public record Address(String displayName, String localPart, String domain) {
   /** Parses a comma-separated list of mailboxes; commas inside quoted display names are kept. */
   public static List<Address> parseList(String text) {
     List<Address> out = new ArrayList<>();
+    if (text.indexOf(',') < 0) {  // one mailbox (the usual case): nothing to split
+      addNonBlank(out, text);
+      return out;
+    }
     StringBuilder cur = new StringBuilder();
     boolean quoted = false, escaped = false;
     for (int i = 0; i < text.length(); i++) {
@@ -102,6 +116,46 @@ public record Address(String displayName, String localPart, String domain) {
     return (isPhrase(displayName) ? displayName : quote(displayName)) + " <" + address() + ">";
   }
 
+  /**
+   * For a plain ASCII {@code local@domain} (dot-atom local part, letter-digit-hyphen domain) that
+   * {@link #parse} would accept and give back unchanged as {@link #address()}: its
+   * {@link #mailboxKey()}; null for anything else, which must be parsed. One scan, no objects: the
+   * envelope checks every address of every message with it.
+   */
+  static String plainKey(String s) {
+    int n = s.length();
+    int at = s.lastIndexOf('@');
+    if (n > 254 || at <= 0 || at > 64 || at == n - 1) return null;
+    char prev = '.';
+    for (int i = 0; i < at; i++) {
+      char c = s.charAt(i);
+      if (c == '.' ? prev == '.' : !(c < 128 && ATEXT[c])) return null;
+      prev = c;
+    }
+    if (prev == '.') return null;
+    boolean upper = false;
+    int label = 0;
+    prev = '.';
+    for (int i = at + 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (label == 0 || prev == '-') return null;
+        label = 0;
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+        label++;
+      } else if (c >= 'A' && c <= 'Z') {
+        label++;
+        upper = true;
+      } else {
+        return null;
+      }
+      if (label > 63) return null;
+      prev = c;
+    }
+    if (label == 0 || prev == '-') return null;
+    return upper ? s.substring(0, at + 1) + s.substring(at + 1).toLowerCase(Locale.ROOT) : s;
+  }
+
   private static Address fromAddrSpec(String name, String spec, String original) {
     int at = spec.lastIndexOf('@');
     if (at <= 0 || at == spec.length() - 1) throw invalid(original, "expected local@domain");
@@ -129,15 +183,23 @@ public record Address(String displayName, String localPart, String domain) {
       return;
     }
     if (domain.isEmpty() || domain.length() > 255) throw invalid(domain, "the domain is empty or too long");
-    for (String label : domain.split("\\.", -1)) {
-      if (label.isEmpty() || label.length() > 63) throw invalid(domain, "the domain has an empty or over-long label");
-      if (label.startsWith("-") || label.endsWith("-")) throw invalid(domain, "a domain label may not start or end with '-'");
-      for (int i = 0; i < label.length(); i++) {
-        char c = label.charAt(i);
+    int start = 0;
+    while (true) {
+      int end = domain.indexOf('.', start);
+      if (end < 0) end = domain.length();
+      int length = end - start;
+      if (length == 0 || length > 63) throw invalid(domain, "the domain has an empty or over-long label");
+      if (domain.charAt(start) == '-' || domain.charAt(end - 1) == '-') {
+        throw invalid(domain, "a domain label may not start or end with '-'");
+      }
+      for (int i = start; i < end; i++) {
+        char c = domain.charAt(i);
         boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
             || (c > 0x7f && Character.isLetterOrDigit(c));
         if (!ok) throw invalid(domain, "the domain may not contain '" + c + "'");
       }
+      if (end == domain.length()) return;
+      start = end + 1;
     }
   }
 
@@ -159,8 +221,7 @@ public record Address(String displayName, String localPart, String domain) {
   }
 
   private static boolean isAtext(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0 || c > 0x7f;
+    return c > 0x7f || ATEXT[c];
   }
 
   private static String quote(String s) {

@@ -17,22 +17,33 @@ public record Envelope(String sender, List<String> recipients) {
 
   public Envelope {
     Objects.requireNonNull(sender, "sender");
-    if (!sender.isEmpty()) sender = Address.parse(sender).address();
-    Map<String, String> unique = new LinkedHashMap<>();
-    for (String r : recipients) {
-      Address a = Address.parse(r);
-      unique.putIfAbsent(a.mailboxKey(), a.address());
+    // A plain address is valid and canonical as it is; anything else is parsed and rewritten.
+    if (!sender.isEmpty() && Address.plainKey(sender) == null) sender = Address.parse(sender).address();
+    if (recipients.size() == 1) {
+      String r = recipients.get(0);
+      recipients = List.of(Address.plainKey(r) != null ? r : Address.parse(r).address());
+    } else {
+      Map<String, String> unique = new LinkedHashMap<>();
+      for (String r : recipients) {
+        String key = Address.plainKey(r);
+        if (key != null) {
+          unique.putIfAbsent(key, r);
+        } else {
+          Address a = Address.parse(r);
+          unique.putIfAbsent(a.mailboxKey(), a.address());
+        }
+      }
+      if (unique.isEmpty()) throw new InvalidMessageException("the envelope needs at least one recipient");
+      recipients = List.copyOf(unique.values());
     }
-    if (unique.isEmpty()) throw new InvalidMessageException("the envelope needs at least one recipient");
-    recipients = List.copyOf(unique.values());
   }
 
   /** MAIL FROM is the Sender if set, else From; RCPT TO is To, Cc and Bcc, each mailbox once. */
   public static Envelope of(Email email) {
-    List<String> rcpt = new ArrayList<>();
-    for (List<Address> list : List.of(email.to(), email.cc(), email.bcc())) {
-      for (Address a : list) rcpt.add(a.address());
-    }
+    List<String> rcpt = new ArrayList<>(email.to().size() + email.cc().size() + email.bcc().size());
+    for (Address a : email.to()) rcpt.add(a.address());
+    for (Address a : email.cc()) rcpt.add(a.address());
+    for (Address a : email.bcc()) rcpt.add(a.address());
     Address from = email.sender().or(email::from).orElseThrow(Envelope::noSender);
     return new Envelope(from.address(), rcpt);
   }

@@ -63,4 +63,39 @@ class AddressTest {
   @Test void rejectsOverlongLocalPart() {
     assertThrows(InvalidMessageException.class, () -> Address.parse("x".repeat(65) + "@example.com"));
   }
+
+  /** The envelope's one-scan check agrees with the parser on every string it accepts, and accepts what it should. */
+  @Test void plainKeyAgreesWithTheParser() {
+    java.util.Random random = new java.util.Random(4);
+    String alphabet = "abcXYZ09.-@_+!\"' <>[]ü\t";
+    int accepted = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + random.nextInt(12);
+      for (int k = 0; k < n; k++) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      if (random.nextBoolean()) sb.insert(random.nextInt(sb.length() + 1), '@');
+      String s = sb.toString();
+      String key = Address.plainKey(s);
+      Address parsed;
+      try {
+        parsed = Address.parse(s);
+      } catch (InvalidMessageException e) {
+        assertNull(key, s);
+        continue;
+      }
+      if (key != null) {
+        accepted++;
+        assertEquals(s, parsed.address(), s);
+        assertEquals(parsed.mailboxKey(), key, s);
+      }
+    }
+    assertTrue(accepted > 1000, "plain addresses were generated: " + accepted);
+    for (String plain : List.of("a@b", "first.last+tag@Example.COM", "x@a-b.c0", "o'neil@example.org")) {
+      assertNotNull(Address.plainKey(plain), plain);
+    }
+    for (String other : List.of("a@-b.c", "a@b-.c", "a@b..c", ".a@b", "a.@b", "a..b@c", "a@[1.2.3.4]", " a@b", "a@b ",
+        "\"a\"@b", "a@bü", "ü@b", "A <a@b>", "a@" + "x".repeat(64), "x".repeat(65) + "@b", "a@b.", "@b", "a@")) {
+      assertNull(Address.plainKey(other), other);
+    }
+  }
 }

@@ -22,6 +22,18 @@ public final class MimeRenderer {
 
   private static final class Random {
     static final SecureRandom SOURCE = new SecureRandom();
+    // Drawn 64 IDs' worth at a time: one SecureRandom call (a read and a SHA-1 mix) per 64 messages.
+    private static final byte[] POOL = new byte[17 * 64];
+    private static int next = POOL.length;
+
+    static synchronized void fill(byte[] out) {
+      if (next + out.length > POOL.length) {
+        SOURCE.nextBytes(POOL);
+        next = 0;
+      }
+      System.arraycopy(POOL, next, out, 0, out.length);
+      next += out.length;
+    }
   }
 
   private MimeRenderer() {}
@@ -40,17 +52,34 @@ public final class MimeRenderer {
   /** {@code <random.time@domain-of-from>}: 85 random bits and the time in base 36; no host or user name is leaked. */
   public static String newMessageId(Address from) {
     byte[] bytes = new byte[17];
-    Random.SOURCE.nextBytes(bytes);
+    Random.fill(bytes);
     StringBuilder sb = new StringBuilder("<");
     for (byte b : bytes) sb.append(ALPHABET[(b & 0xff) % 32]);
     return sb.append('.').append(Long.toString(System.currentTimeMillis(), 36))
         .append('@').append(from.asciiDomain()).append('>').toString();
   }
 
-  /** Every CR, LF or CRLF as CRLF. */
+  /** Every CR, LF or CRLF as CRLF; the string itself when it has no other line ending. */
   static String crlf(String s) {
-    if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
-    return s.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+    int n = s.length();
+    int i = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') i++;
+      else if (c == '\r' || c == '\n') break;
+    }
+    if (i >= n) return s;
+    StringBuilder sb = new StringBuilder(n + 16).append(s, 0, i);
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\r' || c == '\n') {
+        sb.append("\r\n");
+        if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') i++;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /** A message rendered straight to bytes: written as is, its size known. */

@@ -5,8 +5,6 @@ import dev.herald.mail.Attachment;
 import dev.herald.mail.Email;
 import dev.herald.mail.Priority;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -48,8 +46,7 @@ final class SimpleRenderer {
   static List<Object> render(Email email, String messageId) {
     StringBuilder out = new StringBuilder(512 + email.text().map(String::length).orElse(0)
         + email.html().map(String::length).orElse(0));
-    ZonedDateTime date = email.date().orElseGet(ZonedDateTime::now);
-    header(out, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(date));
+    header(out, "Date", email.date().isPresent() ? DateHeader.format(email.date().get()) : DateHeader.now());
     addresses(out, "From", List.of(email.from().orElseThrow()));
     if (email.sender().isPresent()) addresses(out, "Sender", List.of(email.sender().get()));
     if (!email.replyTo().isEmpty()) addresses(out, "Reply-To", email.replyTo());
