@@ -40,6 +40,9 @@ herald.profile = sink
 herald.profiles.sink { transport = smtp, host = "127.0.0.1", port = $PORT, tls = none, local-name = localhost, from = "bench@example.com" }
 CONF
 export HERALD_CONFIG=$tmp/herald.conf HERALD_NO_BUILD=1
+# The baseline is the python3 interpreter itself: a version manager's shim in front of it (pyenv's is a
+# bash script) would add its own start-up to python's side and flatter the ratio.
+PY=$(python3 -c 'import sys; print(sys.executable)')
 SEND="dev.herald.mail.cli.Main send --to sink@example.com --subject bench -q"
 C1="-XX:TieredStopAtLevel=1"
 SER="-XX:+UseSerialGC"
@@ -53,13 +56,14 @@ javac -d "$tmp" "$tmp/Hello.java"
 {
   echo "## herald send start-up: one message per process (whole-process wall time)"
   echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- java: $(java -version 2>&1 | head -1); python: $(python3 --version 2>&1)"
+  echo "- java: $(java -version 2>&1 | head -1); python: $("$PY" --version 2>&1) (the interpreter itself, no shim)"
   echo "- herald = bin/herald (bash launcher + java $C1 $SER -XX:-UsePerfData + static AppCDS archive)"
   echo
   python3 "$BENCH/lib/timecmd.py" --rounds "$ROUNDS" --warmup 2 --baseline python-smtplib --stdin "$BENCH/data/msg-1k.eml" \
     --json "$out/startup.json" --title "one message per process start, seconds (lower is better)" -- \
-    python-smtplib        "python3 $BENCH/python/smtp_send.py --port $PORT --n 1" \
+    python-smtplib        "$PY $BENCH/python/smtp_send.py --port $PORT --n 1" \
     herald                "$root/bin/herald send --to sink@example.com --subject bench -q" \
+    herald-no-warmup      "env HERALD_JAVA_OPTS=-Dherald.warmup=false $root/bin/herald send --to sink@example.com --subject bench -q" \
     herald-sendmail       "$root/bin/herald sendmail -f bench@example.com sink@example.com" \
     java-plain            "java -cp $jar $SEND" \
     java-c1               "java $C1 -cp $jar $SEND" \
@@ -70,7 +74,7 @@ javac -d "$tmp" "$tmp/Hello.java"
     java-all              "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
     java-version-all      "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar dev.herald.mail.cli.Main --version" \
     java-hello            "java $C1 $SER -XX:-UsePerfData -cp $tmp Hello" \
-    python-floor          "python3 -c pass"
+    python-floor          "$PY -c pass"
 } | tee "$out/startup.md"
 # The results are committed: keep this machine's paths out of them.
-sed -i -e "s#$root/\.\./shared/#../shared/#g" -e "s#$root/##g" -e "s#${TMPDIR:-/tmp}/[^ \"]*#<tmp>#g" "$out/startup.json" "$out/startup.md"
+sed -i -e "s#$PY#python3#g" -e "s#$root/\.\./shared/#../shared/#g" -e "s#$root/##g" -e "s#${TMPDIR:-/tmp}/[^ \"]*#<tmp>#g" "$out/startup.json" "$out/startup.md"
