@@ -234,9 +234,10 @@ final class SimpleRenderer {
   /** A body part's Content-Type and transfer encoding headers, a blank line, and its content. */
   private static void part(StringBuilder out, String subtype, String content) {
     String body = MimeRenderer.crlf(content);
-    boolean ascii = isAscii(body);
+    int longest = asciiLongestLine(body);
+    boolean ascii = longest >= 0;
     header(out, "Content-Type", "text/" + subtype + "; charset=" + (ascii ? "us-ascii" : "UTF-8"));
-    if (ascii && maxLineLength(body) <= 998) {
+    if (ascii && longest <= 998) {
       header(out, "Content-Transfer-Encoding", "7bit");
       out.append("\r\n").append(body);
     } else {
@@ -409,12 +410,19 @@ final class SimpleRenderer {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static int maxLineLength(String s) {
+  /** The longest line's length (CR and LF not counted) of ASCII text; -1 if it is not ASCII. */
+  private static int asciiLongestLine(String s) {
     int max = 0, cur = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\n') { cur = 0; } else if (c != '\r') { max = Math.max(max, ++cur); }
+      if (c > 0x7f) return -1;
+      if (c == '\n') {
+        max = Math.max(max, cur);
+        cur = 0;
+      } else if (c != '\r') {
+        cur++;
+      }
     }
-    return max;
+    return Math.max(max, cur);
   }
 }

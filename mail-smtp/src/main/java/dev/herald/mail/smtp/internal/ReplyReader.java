@@ -72,13 +72,18 @@ public final class ReplyReader {
     int n = 0;
     while (true) {
       if (pos == limit) fill();
-      byte b = buf[pos++];
-      if (b == '\n') {
+      int end = pos;
+      while (end < limit && buf[end] != '\n') end++;
+      int k = end - pos;
+      if (n + k > MAX_LINE + 1) throw malformed(stage, "the server sent a reply line longer than " + MAX_LINE + " octets");
+      System.arraycopy(buf, pos, line, n, k);
+      n += k;
+      pos = end;
+      if (end < limit) {
+        pos++;
         if (n > 0 && line[n - 1] == '\r') n--;
         return n;
       }
-      if (n >= MAX_LINE + 1) throw malformed(stage, "the server sent a reply line longer than " + MAX_LINE + " octets");
-      line[n++] = b;
     }
   }
 
