@@ -98,4 +98,13 @@ class AddressTest {
       assertNull(Address.plainKey(other), other);
     }
   }
+
+  @Test void localPartLimitCountsUtf8Octets() {
+    assertEquals("€".repeat(21) + "@example.org", Address.parse("€".repeat(21) + "@example.org").address());  // 63 octets
+    assertThrows(InvalidMessageException.class, () -> Address.parse("€".repeat(22) + "@example.org"));  // 66
+    assertEquals("😀".repeat(16) + "@example.org", Address.parse("😀".repeat(16) + "@example.org").address());  // 64
+    assertThrows(InvalidMessageException.class, () -> Address.parse("😀".repeat(16) + "a@example.org"));  // 65
+    assertEquals("é".repeat(32) + "@example.org", Address.parse("é".repeat(32) + "@example.org").address());  // 64
+    assertThrows(InvalidMessageException.class, () -> Address.parse("é".repeat(32) + "a@example.org"));  // 65
+  }
 }

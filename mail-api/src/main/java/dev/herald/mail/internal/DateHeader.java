@@ -14,20 +14,22 @@ final class DateHeader {
   private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-  private record Cached(long second, ZoneId zone, String text) { }
+  private record Cached(long second, String text) { }
 
   private static volatile Cached last;
 
   private DateHeader() {}
 
-  /** Now, in the system's default time zone. */
+  /**
+   * Now, in the system's default time zone (looked up once a second: it clones a TimeZone; a text
+   * made just before the default zone changed still names the same instant).
+   */
   static String now() {
     long second = Math.floorDiv(System.currentTimeMillis(), 1000);
-    ZoneId zone = ZoneId.systemDefault();
     Cached c = last;
-    if (c != null && c.second == second && c.zone.equals(zone)) return c.text;
-    String text = format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), zone));
-    last = new Cached(second, zone, text);
+    if (c != null && c.second == second) return c.text;
+    String text = format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneId.systemDefault()));
+    last = new Cached(second, text);
     return text;
   }
 
