@@ -2,18 +2,11 @@ package dev.herald.mail.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 
-/** {@code herald}: the top command; without a subcommand it shows the usage (exit 64). */
-@Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Send email from the command line: a profile from herald.conf, a message from options or stdin.",
-    commandListHeading = "%nCommands:%n",
-    footer = {"", "Config: --config FILE, else $HERALD_CONFIG, else ~/.config/herald/herald.conf;"
-        + " profile: --profile, else $HERALD_PROFILE, else herald.profile.",
-        "Exit codes follow sysexits.h: 0 ok, 64 usage, 65 bad message, 66 missing input, 67 every recipient"
-        + " rejected, 69 unavailable, 70 bug, 74 local I/O, 75 try again later, 76 protocol/TLS, 77 auth,"
-        + " 78 config."})
+/**
+ * {@code herald}: the top command; without a subcommand it shows the usage (exit 64). Modelled in
+ * code ({@link #spec}), like {@code send}: see {@link Specs}.
+ */
 final class HeraldCommand implements Callable<Integer> {
   /**
    * The subcommands, in the order help lists them. {@link Main} adds them itself rather than through
@@ -35,7 +28,23 @@ final class HeraldCommand implements Callable<Integer> {
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  @Spec CommandLine.Model.CommandSpec spec;
+  private CommandLine.Model.CommandSpec spec;
+
+  /** The command's model (the subcommands are added by {@link Main}). */
+  static CommandLine.Model.CommandSpec spec(HeraldCommand c) {
+    CommandLine.Model.CommandSpec s = Specs.command(c, "herald",
+        new String[] {"Send email from the command line: a profile from herald.conf, a message from options or stdin."},
+        new String[] {"", "Config: --config FILE, else $HERALD_CONFIG, else ~/.config/herald/herald.conf;"
+            + " profile: --profile, else $HERALD_PROFILE, else herald.profile.",
+            "Exit codes follow sysexits.h: 0 ok, 64 usage, 65 bad message, 66 missing input, 67 every recipient"
+            + " rejected, 69 unavailable, 70 bug, 74 local I/O, 75 try again later, 76 protocol/TLS, 77 auth,"
+            + " 78 config."});
+    s.usageMessage().commandListHeading("%nCommands:%n");
+    s.versionProvider(new VersionProvider());
+    Specs.standardHelp(s);
+    c.spec = s;
+    return s;
+  }
 
   @Override public Integer call() {
     CommandLine cl = spec.commandLine();

@@ -56,12 +56,15 @@ public final class Main {
   static CommandLine commandLine(CliContext ctx, String first) {
     Errors errors = new Errors(ctx);
     Factory factory = new Factory(ctx);
-    CommandLine cl = new CommandLine(new HeraldCommand(), factory);
+    CommandLine cl = new CommandLine(HeraldCommand.spec(new HeraldCommand()), factory);
     boolean one = first != null && HeraldCommand.SUBCOMMANDS.containsKey(first) && !first.equals("help")
         && !first.equals("completion");
     boolean none = "--version".equals(first) || "-V".equals(first);
     for (var e : HeraldCommand.SUBCOMMANDS.entrySet()) {
-      if (!none && (!one || e.getKey().equals(first))) cl.addSubcommand(e.getKey(), new CommandLine(e.getValue(), factory));
+      if (none || (one && !e.getKey().equals(first))) continue;
+      cl.addSubcommand(e.getKey(), e.getValue() == SendCommand.class
+          ? new CommandLine(SendCommand.spec(new SendCommand(ctx)), factory)
+          : new CommandLine(e.getValue(), factory));
     }
     cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.out(), java.nio.charset.StandardCharsets.UTF_8), true));
     cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.err(), java.nio.charset.StandardCharsets.UTF_8), true));

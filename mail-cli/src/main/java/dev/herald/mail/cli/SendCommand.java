@@ -15,61 +15,84 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code herald send}: each option is one call on {@link Email.Builder}; the profile's mailer sends. */
-@Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Send a message built from options.",
-        "The text body comes from stdin when neither --text nor --text-file is given and stdin is not a terminal."},
-    footer = {"", "Examples:",
-        "  herald send --to bob@example.net --subject 'Report' --text 'Attached.' --attach report.pdf",
-        "  df -h | herald send --profile work --to ops@example.org --subject \"disk on $(hostname)\"",
-        "  herald send --to a@example.com --subject hi --text hi --set port=2525 --trace"})
+/**
+ * {@code herald send}: each option is one call on {@link Email.Builder}; the profile's mailer sends.
+ * Its picocli model is written as code ({@link #spec}), not as annotations: see {@link Specs}.
+ */
 final class SendCommand implements Callable<Integer> {
   private final CliContext ctx;
 
-  SendCommand(CliContext ctx) { this.ctx = ctx; }
-
-  @Option(names = "--to", paramLabel = "ADDR", description = "Recipient; repeatable, or comma-separated.")
   List<String> to = new ArrayList<>();
-  @Option(names = "--cc", paramLabel = "ADDR", description = "Copy recipient; repeatable, or comma-separated.")
   List<String> cc = new ArrayList<>();
-  @Option(names = "--bcc", paramLabel = "ADDR", description = "Blind copy: in the envelope only, never in the headers.")
   List<String> bcc = new ArrayList<>();
-  @Option(names = "--from", paramLabel = "ADDR", description = "Author (default: the profile's from).")
   String from;
-  @Option(names = "--reply-to", paramLabel = "ADDR", description = "Reply-To address; repeatable.")
   List<String> replyTo = new ArrayList<>();
-  @Option(names = {"-s", "--subject"}, paramLabel = "TEXT", required = true, description = "Subject (any language).")
   String subject;
-  @Option(names = "--text", paramLabel = "TEXT", description = "Plain-text body.")
   String text;
-  @Option(names = "--text-file", paramLabel = "FILE", description = "Plain-text body from a UTF-8 file ('-' for stdin).")
   Path textFile;
-  @Option(names = "--html-file", paramLabel = "FILE", description = "HTML body from a UTF-8 file.")
   Path htmlFile;
-  @Option(names = {"-a", "--attach"}, paramLabel = "FILE", description = "Attach a file; repeatable.")
   List<Path> attach = new ArrayList<>();
-  @Option(names = "--inline", paramLabel = "CID=FILE", converter = InlineConverter.class,
-      description = "Inline part shown by the HTML as <img src=\"cid:CID\">; repeatable.")
   List<Inline> inline = new ArrayList<>();
-  @Option(names = "--header", paramLabel = "'NAME: VALUE'", description = "Extra header; repeatable.")
   List<String> headers = new ArrayList<>();
-  @Option(names = "--priority", paramLabel = "LEVEL", description = "high, normal or low.",
-      converter = PriorityConverter.class)
   Priority priority;
-
-  @Mixin ProfileOptions profileOptions;
-
-  @Option(names = "--dry-run", description = "Print the rendered message (and its envelope on stderr); send nothing.")
+  final ProfileOptions profileOptions = new ProfileOptions();
   boolean dryRun;
-  @Option(names = "--trace", description = "Print the protocol dialogue on stderr (secrets redacted).")
   boolean trace;
-  @Mixin CommonOptions common;
+  final CommonOptions common;
+
+  SendCommand(CliContext ctx) {
+    this.ctx = ctx;
+    this.common = new CommonOptions(ctx);
+  }
+
+  /** The command's model, its options bound to the fields of {@code c}. */
+  static CommandSpec spec(SendCommand c) {
+    CommandSpec s = Specs.command(c, "send", new String[] {"Send a message built from options.",
+        "The text body comes from stdin when neither --text nor --text-file is given and stdin is not a terminal."},
+        new String[] {"", "Examples:",
+            "  herald send --to bob@example.net --subject 'Report' --text 'Attached.' --attach report.pdf",
+            "  df -h | herald send --profile work --to ops@example.org --subject \"disk on $(hostname)\"",
+            "  herald send --to a@example.com --subject hi --text hi --set port=2525 --trace"});
+    s.addOption(Specs.list(Specs.names("--to"), "ADDR", "Recipient; repeatable, or comma-separated.", String.class,
+        () -> c.to, v -> c.to = v).build());
+    s.addOption(Specs.list(Specs.names("--cc"), "ADDR", "Copy recipient; repeatable, or comma-separated.", String.class,
+        () -> c.cc, v -> c.cc = v).build());
+    s.addOption(Specs.list(Specs.names("--bcc"), "ADDR", "Blind copy: in the envelope only, never in the headers.",
+        String.class, () -> c.bcc, v -> c.bcc = v).build());
+    s.addOption(Specs.single(Specs.names("--from"), "ADDR", "Author (default: the profile's from).", String.class,
+        () -> c.from, v -> c.from = v).build());
+    s.addOption(Specs.list(Specs.names("--reply-to"), "ADDR", "Reply-To address; repeatable.", String.class,
+        () -> c.replyTo, v -> c.replyTo = v).build());
+    s.addOption(Specs.single(Specs.names("-s", "--subject"), "TEXT", "Subject (any language).", String.class,
+        () -> c.subject, v -> c.subject = v).required(true).build());
+    s.addOption(Specs.single(Specs.names("--text"), "TEXT", "Plain-text body.", String.class,
+        () -> c.text, v -> c.text = v).build());
+    s.addOption(Specs.single(Specs.names("--text-file"), "FILE", "Plain-text body from a UTF-8 file ('-' for stdin).",
+        Path.class, () -> c.textFile, v -> c.textFile = v).build());
+    s.addOption(Specs.single(Specs.names("--html-file"), "FILE", "HTML body from a UTF-8 file.", Path.class,
+        () -> c.htmlFile, v -> c.htmlFile = v).build());
+    s.addOption(Specs.list(Specs.names("-a", "--attach"), "FILE", "Attach a file; repeatable.", Path.class,
+        () -> c.attach, v -> c.attach = v).build());
+    s.addOption(Specs.list(Specs.names("--inline"), "CID=FILE",
+        "Inline part shown by the HTML as <img src=\"cid:CID\">; repeatable.", Inline.class,
+        () -> c.inline, v -> c.inline = v).converters(new InlineConverter()).build());
+    s.addOption(Specs.list(Specs.names("--header"), "'NAME: VALUE'", "Extra header; repeatable.", String.class,
+        () -> c.headers, v -> c.headers = v).build());
+    s.addOption(Specs.single(Specs.names("--priority"), "LEVEL", "high, normal or low.", Priority.class,
+        () -> c.priority, v -> c.priority = v).converters(new PriorityConverter()).build());
+    ProfileOptions.addTo(s, c.profileOptions);
+    s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message (and its envelope on stderr); send nothing.",
+        v -> c.dryRun = v).build());
+    s.addOption(Specs.flag(Specs.names("--trace"), "Print the protocol dialogue on stderr (secrets redacted).",
+        v -> c.trace = v).build());
+    CommonOptions.addTo(s, c.common);
+    Specs.standardHelp(s);
+    return s;
+  }
 
   /** An inline part: {@code --inline logo=logo.png}. */
   record Inline(String contentId, Path file) { }

@@ -24,7 +24,7 @@ import picocli.CommandLine;
 class ExitCodesTest {
   @Test void theTable() {
     ExitCodes m = new ExitCodes();
-    assertEquals(64, m.getExitCode(new CommandLine.ParameterException(new CommandLine(new HeraldCommand()), "x")));
+    assertEquals(64, m.getExitCode(new CommandLine.ParameterException(new CommandLine(HeraldCommand.spec(new HeraldCommand())), "x")));
     assertEquals(64, m.getExitCode(new UsageException("x")));
     assertEquals(65, m.getExitCode(new InvalidMessageException("x")));
     assertEquals(66, m.getExitCode(new InputNotFoundException("x")));
