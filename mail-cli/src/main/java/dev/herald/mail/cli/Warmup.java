@@ -22,8 +22,7 @@ final class Warmup {
     ctx.injection().startInBackground(new Runnable() { // a class, not a lambda: see Main.main
       @Override public void run() {
         if (send) {
-          // The Date header: the time-zone database and the RFC 1123 formatter, read on first use.
-          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now());
+          java.time.ZonedDateTime.now(); // the Date header's time zone: the zone database is read on first use
           MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
         }
         try {
