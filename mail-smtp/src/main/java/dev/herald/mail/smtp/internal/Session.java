@@ -16,6 +16,7 @@ import dev.herald.mail.smtp.TlsPolicy;
 import dev.herald.mail.spi.Credentials;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -75,6 +76,12 @@ public final class Session implements AutoCloseable {
   private long lastUsed;
   private volatile long writeDeadline;
   private volatile boolean writeTimedOut;
+  // Plaintext reads block without a socket timeout and the watchdog enforces this deadline: a timed
+  // read on a JDK socket makes it non-blocking, and each reply then costs a failed read and a poll
+  // before the read that gets it (twice the system calls). TLS sockets keep their socket timeout.
+  private volatile long readDeadline;
+  private volatile boolean readTimedOut;
+  private int readMillis;
   private boolean socketFailed;
 
   private Session(SmtpSettings settings, Supplier<Tls> tls, Credentials credentials, String fallbackUser, Trace trace) {
@@ -143,7 +150,8 @@ public final class Session implements AutoCloseable {
     try {
       raw.setTcpNoDelay(true);
       raw.connect(new InetSocketAddress(settings.host(), settings.port()), millis(settings.timeouts().connect()));
-      raw.setSoTimeout(replyMillis);
+      readMillis = replyMillis;
+      if (settings.tls() == TlsPolicy.IMPLICIT) raw.setSoTimeout(replyMillis);
     } catch (UnknownHostException e) {
       Tls.closeQuietly(raw);
       throw new HostUnreachableException("unknown host '" + settings.host() + "'", Stage.CONNECT, 0, null, null,
@@ -174,7 +182,8 @@ public final class Session implements AutoCloseable {
     try {
       OutputStream raw = socket.getOutputStream();
       out = new BufferedOutputStream(new WatchedStream(raw), 64 * 1024);
-      in = new ReplyReader(socket.getInputStream());
+      InputStream input = socket.getInputStream();
+      in = new ReplyReader(socket instanceof SSLSocket ? input : new WatchedInput(input));
     } catch (IOException e) {
       throw Failures.io(Stage.CONNECT, e, server, settings.timeouts().reply());
     }
@@ -382,11 +391,11 @@ public final class Session implements AutoCloseable {
     for (String r : j.envelope.recipients()) recipient(j, r, read(Stage.RCPT, j));
     SmtpReply last;
     if (j.bdat) {
-      socket.setSoTimeout(dataEndMillis);
+      readTimeout(dataEndMillis);
       try {
         last = read(Stage.DATA_END, j);
       } finally {
-        socket.setSoTimeout(replyMillis);
+        readTimeout(replyMillis);
       }
     } else {
       last = read(Stage.DATA, j);
@@ -500,12 +509,12 @@ public final class Session implements AutoCloseable {
   }
 
   private void readEnd(Job j) throws IOException {
-    socket.setSoTimeout(dataEndMillis);
+    readTimeout(dataEndMillis);
     SmtpReply r;
     try {
       r = read(Stage.DATA_END, j);
     } finally {
-      socket.setSoTimeout(replyMillis);
+      readTimeout(replyMillis);
     }
     if (r.positive()) j.succeed(receipt(j, r));
     else j.fail(Failures.reply(Stage.DATA_END, r, "the server refused the message", null), false);
@@ -567,13 +576,46 @@ public final class Session implements AutoCloseable {
     out.flush();
   }
 
-  /** Called by the watchdog: closes the socket when a write has blocked too long. */
-  void abortIfWriteOverdue(long now) {
+  /** Called by the watchdog: closes the socket when a write, or a plaintext read, has blocked too long. */
+  void abortIfOverdue(long now) {
     long d = writeDeadline;
     if (d != 0 && now - d > 0) {
       writeTimedOut = true;
       Tls.closeQuietly(socket);
     }
+    long r = readDeadline;
+    if (r != 0 && now - r > 0) {
+      readTimedOut = true;
+      Tls.closeQuietly(socket);
+    }
+  }
+
+  /** The wait for the next replies: the socket's timeout over TLS, the watchdog's deadline in plaintext. */
+  private void readTimeout(int millis) throws java.net.SocketException {
+    readMillis = millis;
+    if (socket instanceof SSLSocket) socket.setSoTimeout(millis);
+  }
+
+  /** Blocking reads with a deadline that the watchdog enforces by closing the socket. */
+  private final class WatchedInput extends InputStream {
+    private final InputStream raw;
+    WatchedInput(InputStream raw) { this.raw = raw; }
+    @Override public int read() throws IOException {
+      byte[] b = new byte[1];
+      return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+    }
+    @Override public int read(byte[] b, int off, int len) throws IOException {
+      readDeadline = System.nanoTime() + readMillis * 1_000_000L;
+      try {
+        return raw.read(b, off, len);
+      } catch (IOException e) {
+        if (readTimedOut) throw new SocketTimeoutException("Read timed out");
+        throw e;
+      } finally {
+        readDeadline = 0;
+      }
+    }
+    @Override public int available() throws IOException { return raw.available(); }
   }
 
   /** Sets a deadline around every write to the socket so that the watchdog can end a stuck one. */
@@ -672,7 +714,7 @@ public final class Session implements AutoCloseable {
       try {
         write("QUIT", null);
         flush();
-        socket.setSoTimeout(Math.min(replyMillis, 5000));
+        readTimeout(Math.min(replyMillis, 5000));
         in.read(Stage.QUIT, trace);
       } catch (IOException | RuntimeException e) {
         // the server may close first; nothing is lost

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Socket reads time out by themselves, writes do not: a server that stops reading would block a
- * write forever. One daemon thread closes the socket of any session whose write is overdue.
+ * Socket writes do not time out: a server that stops reading would block a write forever; and
+ * plaintext reads run without a socket timeout (see {@link Session}). One daemon thread closes the
+ * socket of any session whose write or read is overdue, checking five times a second.
  */
 final class Watchdog {
   private static final Set<Session> WATCHED = ConcurrentHashMap.newKeySet();
@@ -33,7 +34,7 @@ final class Watchdog {
     while (true) {
       LockSupport.parkNanos(200_000_000L);
       long now = System.nanoTime();
-      for (Session s : WATCHED) s.abortIfWriteOverdue(now);
+      for (Session s : WATCHED) s.abortIfOverdue(now);
     }
   }
 }
