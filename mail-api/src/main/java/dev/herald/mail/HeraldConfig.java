@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
-import dev.herald.mail.internal.credentials.Paths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,13 +50,11 @@ public final class HeraldConfig {
     Path file = explicitFile;
     boolean named = file != null;
     if (file == null && notBlank(env.get("HERALD_CONFIG"))) {
-      file = Paths.expand(env.get("HERALD_CONFIG"));
+      file = expandHome(env.get("HERALD_CONFIG"));
       named = true;
     }
     if (file == null) {
-      String xdg = env.get("XDG_CONFIG_HOME");
-      Path base = notBlank(xdg) ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-      Path candidate = base.resolve("herald").resolve("herald.conf");
+      Path candidate = configDirectory(env).resolve("herald.conf");
       if (Files.exists(candidate)) file = candidate;
     }
     if (named && !Files.isRegularFile(file)) {
@@ -132,6 +129,26 @@ public final class HeraldConfig {
 
   private SortedSet<String> keys(String path) {
     return root.hasPath(path) ? new TreeSet<>(root.getObject(path).keySet()) : new TreeSet<>();
+  }
+
+  /**
+   * {@code $XDG_CONFIG_HOME/herald}, else {@code ~/.config/herald}: where {@code herald.conf} is looked
+   * for, and where providers keep what belongs beside it (the OAuth2 source's token files).
+   */
+  public static Path configDirectory(Map<String, String> env) {
+    String xdg = env.get("XDG_CONFIG_HOME");
+    Path base = notBlank(xdg) ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+    return base.resolve("herald");
+  }
+
+  /**
+   * A path from a config file, with a leading {@code ~} or {@code ~/} meaning the home directory as
+   * in a shell (config files are written by people); for every provider that reads paths.
+   */
+  public static Path expandHome(String path) {
+    if (path.equals("~")) return Path.of(System.getProperty("user.home"));
+    if (path.startsWith("~/")) return Path.of(System.getProperty("user.home"), path.substring(2));
+    return Path.of(path);
   }
 
   private static boolean notBlank(String s) { return s != null && !s.isBlank(); }

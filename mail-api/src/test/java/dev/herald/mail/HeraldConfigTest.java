@@ -18,6 +18,16 @@ class HeraldConfigTest {
     return HeraldConfig.load(f, Map.of(), ConfigFactory.empty());
   }
 
+  @Test void homeAndConfigDirectoryAsPeopleWriteThem() {
+    Path home = Path.of(System.getProperty("user.home"));
+    assertEquals(home, HeraldConfig.expandHome("~"));
+    assertEquals(home.resolve(".config/herald/token.json"), HeraldConfig.expandHome("~/.config/herald/token.json"));
+    assertEquals(Path.of("~user/x"), HeraldConfig.expandHome("~user/x"), "another user's home is not guessed");
+    assertEquals(Path.of("/etc/ca.pem"), HeraldConfig.expandHome("/etc/ca.pem"));
+    assertEquals(Path.of("/x/herald"), HeraldConfig.configDirectory(Map.of("XDG_CONFIG_HOME", "/x")));
+    assertEquals(home.resolve(".config/herald"), HeraldConfig.configDirectory(Map.of("XDG_CONFIG_HOME", " ")));
+  }
+
   @Test void withoutAFileTheOutboxIsTheDefault() {
     HeraldConfig c = HeraldConfig.load(null, Map.of("XDG_CONFIG_HOME", dir.toString()), ConfigFactory.empty());
     assertTrue(c.file().isEmpty());

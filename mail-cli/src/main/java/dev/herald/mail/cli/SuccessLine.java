@@ -29,11 +29,7 @@ final class SuccessLine {
 
   /** The file the user reads or would write, with the home directory shown as {@code ~}. */
   static String configFile(HeraldConfig config, Map<String, String> env) {
-    Path file = config.file().orElseGet(() -> {
-      String xdg = env.get("XDG_CONFIG_HOME");
-      Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-      return base.resolve("herald").resolve("herald.conf");
-    });
+    Path file = config.file().orElseGet(() -> HeraldConfig.configDirectory(env).resolve("herald.conf"));
     String home = System.getProperty("user.home");
     String s = file.toString();
     return home != null && !home.isEmpty() && s.startsWith(home + "/") ? "~" + s.substring(home.length()) : s;

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.herald.mail.AuthenticationException;
+import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.Profile;
 import dev.herald.mail.Stage;
@@ -119,7 +120,7 @@ public final class InstalledAppFlow {
     ConfigValue configured = block.root().get("refresh-token");
     Path target = configuredFile(configured);
     boolean tellKey = target == null;
-    if (target == null) target = TokenFiles.configDirectory(env).resolve(fileName(profileName));
+    if (target == null) target = HeraldConfig.configDirectory(env).resolve(fileName(profileName));
 
     Pkce pkce = Pkce.create();
     try (LoopbackReceiver receiver = LoopbackReceiver.start(s.redirectPort(), pkce.state(), profileName,
@@ -175,7 +176,7 @@ public final class InstalledAppFlow {
 
   /** The file {@code herald auth} writes when a profile names none: {@code $XDG_CONFIG_HOME/herald/NAME.token}. */
   public static Path defaultTokenFile(String profileName) {
-    return TokenFiles.configDirectory(System.getenv()).resolve(fileName(profileName));
+    return HeraldConfig.configDirectory(System.getenv()).resolve(fileName(profileName));
   }
 
   static URI consentUri(OAuth2Settings s, String clientId, URI redirect, Pkce pkce) {
@@ -197,7 +198,7 @@ public final class InstalledAppFlow {
   private static Path configuredFile(ConfigValue refreshToken) {
     if (refreshToken instanceof ConfigObject obj && obj.size() == 1 && obj.get("file") != null
         && obj.get("file").valueType() == ConfigValueType.STRING) {
-      return TokenFiles.expand((String) obj.get("file").unwrapped());
+      return HeraldConfig.expandHome((String) obj.get("file").unwrapped());
     }
     return null;
   }

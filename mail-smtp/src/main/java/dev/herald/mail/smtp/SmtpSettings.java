@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +133,7 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
       TlsPolicy tls = TlsPolicy.parse(tlsName);
       if (tls == null) throw invalid(c, "tls", "'" + tlsName + "' is not a TLS policy; choose starttls, implicit, opportunistic or none");
       String trust = c.getString("tls-trust").strip();
-      Path trustPath = trust.isEmpty() ? null : Path.of(trust.startsWith("~/") ? System.getProperty("user.home") + trust.substring(1) : trust);
+      Path trustPath = trust.isEmpty() ? null : HeraldConfig.expandHome(trust);
       List<String> auth = new ArrayList<>();
       for (String m : stringList(c, "auth")) {
         String name = m.strip().toLowerCase(Locale.ROOT);

@@ -1,6 +1,7 @@
 package dev.herald.mail.smtp;
 
 import dev.herald.mail.Envelope;
+import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MessageContent;
@@ -204,8 +205,7 @@ public final class SmtpTransport implements Transport {
         throw new InvalidConfigException("invalid smtp setting (SmtpTransport.builder()): rate-limit " + e.getMessage());
       }
       String trustName = trust == null ? "" : trust.toString().strip();
-      Path trustPath = trustName.isEmpty() ? null
-          : trustName.startsWith("~/") ? Path.of(System.getProperty("user.home") + trustName.substring(1)) : trust;
+      Path trustPath = trustName.isEmpty() ? null : trustName.startsWith("~") ? HeraldConfig.expandHome(trustName) : trust;
       SmtpSettings s = new SmtpSettings(host.strip(), port, tls, trustPath, allowPlaintextAuth, auth,
           localName == null ? null : localName.strip(),
           new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout), maxConnections,

@@ -1,6 +1,7 @@
 package dev.herald.mail.internal.credentials;
 
 import com.typesafe.config.ConfigValue;
+import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.spi.CredentialSource;
 import dev.herald.mail.spi.CredentialSourceFactory;
@@ -17,7 +18,7 @@ public final class FileSourceFactory implements CredentialSourceFactory {
   @Override public String name() { return "file"; }
 
   @Override public CredentialSource create(ConfigValue value, String path, Resolver resolver) {
-    Path file = Paths.expand(ConfigValues.string(value, path, "a file path"));
+    Path file = HeraldConfig.expandHome(ConfigValues.string(value, path, "a file path"));
     String where = path + " at " + ConfigValues.where(value);
     return new CredentialSource() {
       private volatile boolean warned;

@@ -2,8 +2,8 @@ package dev.herald.mail.internal.file;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
-import dev.herald.mail.internal.credentials.Paths;
 import dev.herald.mail.spi.Transport;
 import dev.herald.mail.spi.TransportContext;
 import dev.herald.mail.spi.TransportFactory;
@@ -18,7 +18,7 @@ public final class FileTransportFactory implements TransportFactory {
       if (dir.isBlank()) {
         throw new InvalidConfigException("directory at " + profile.origin().description() + " may not be empty");
       }
-      return new FileTransport(Paths.expand(dir));
+      return new FileTransport(HeraldConfig.expandHome(dir));
     } catch (ConfigException e) {
       throw new InvalidConfigException(e.getMessage(), e);
     }

@@ -13,25 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 
 /** Where refresh tokens are kept, and how they are written: owner-only from the start, atomically. */
 public final class TokenFiles {
   private TokenFiles() {}
 
-  /** Expands a leading {@code ~/} as shells do (and as mail-api's {@code file} source does). */
-  public static Path expand(String path) {
-    if (path.equals("~")) return Path.of(System.getProperty("user.home"));
-    if (path.startsWith("~/")) return Path.of(System.getProperty("user.home"), path.substring(2));
-    return Path.of(path);
-  }
-
-  /** {@code $XDG_CONFIG_HOME/herald} (default {@code ~/.config/herald}), where herald.conf lives too. */
-  public static Path configDirectory(Map<String, String> env) {
-    String xdg = env.get("XDG_CONFIG_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-    return base.resolve("herald");
-  }
 
   /**
    * Writes {@code content} to {@code target} so that no other user can read it at any moment:
