@@ -59,7 +59,7 @@ public final class Email {
     this.text = b.text;
     this.html = b.html;
     this.attachments = List.copyOf(b.attachments);
-    this.headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.headers = b.headers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.priority = b.priority;
     this.messageId = b.messageId;
     this.date = b.date;
@@ -97,9 +97,11 @@ public final class Email {
   /** True when an address needs a server with SMTPUTF8 (RFC 6531). */
   public boolean requiresSmtpUtf8() {
     if ((from != null && from.requiresSmtpUtf8()) || (sender != null && sender.requiresSmtpUtf8())) return true;
-    for (List<Address> list : List.of(replyTo, to, cc, bcc)) {
-      for (Address a : list) if (a.requiresSmtpUtf8()) return true;
-    }
+    return anyUtf8(replyTo) || anyUtf8(to) || anyUtf8(cc) || anyUtf8(bcc);
+  }
+
+  private static boolean anyUtf8(List<Address> list) {
+    for (int i = 0; i < list.size(); i++) if (list.get(i).requiresSmtpUtf8()) return true;
     return false;
   }
 

@@ -42,7 +42,7 @@ public final class ReplyReader {
    * @throws MalformedReplyException when the reply breaks RFC 5321's syntax or Herald's size caps
    */
   public SmtpReply read(Stage stage, Trace trace) throws IOException {
-    List<String> lines = new ArrayList<>(2);
+    List<String> lines = null;  // made for multi-line replies only: most replies are one line
     int code = -1;
     String enhanced = null;
     while (true) {
@@ -61,8 +61,11 @@ public final class ReplyReader {
         if (enhanced == null) enhanced = text.substring(0, e);
         text = text.substring(Math.min(text.length(), e + 1));
       }
+      boolean last = n == 3 || line[3] == ' ';
+      if (last && lines == null) return new SmtpReply(code, enhanced, List.of(text));
+      if (lines == null) lines = new ArrayList<>(8);
       lines.add(text);
-      if (n == 3 || line[3] == ' ') return new SmtpReply(code, enhanced, lines);
+      if (last) return new SmtpReply(code, enhanced, lines);
       if (lines.size() >= MAX_LINES) throw malformed(stage, "the server sent a reply of more than " + MAX_LINES + " lines");
     }
   }
