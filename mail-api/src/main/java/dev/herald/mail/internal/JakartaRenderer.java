@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +61,7 @@ final class JakartaRenderer {
     // Bcc is deliberately never set: it travels in the envelope only.
     m.setSubject(email.subject(), "UTF-8");
     ZonedDateTime date = email.date().orElseGet(ZonedDateTime::now);
-    m.setHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(date));
+    m.setHeader("Date", DateHeader.format(date));
     if (email.priority() != Priority.NORMAL) {
       m.setHeader("X-Priority", email.priority().xPriority());
       m.setHeader("Importance", email.priority().importance());

@@ -81,6 +81,9 @@ public final class MimeRenderer {
     return JakartaRenderer.render(email, messageId, utf8);
   }
 
+  /** The Date header for now, as Herald writes it ({@code Fri, 2 Jan 2026 03:04:05 +0000}). */
+  public static String dateNow() { return DateHeader.now(); }
+
   /** {@code <random.time@domain-of-from>}: 85 random bits and the time in base 36; no host or user name is leaked. */
   public static String newMessageId(Address from) {
     byte[] bytes = new byte[17];

@@ -9,11 +9,8 @@ import dev.herald.mail.Profile;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.spi.TraceListener;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +40,6 @@ import picocli.CommandLine.Parameters;
         "  git send-email --sendmail-cmd='herald sendmail' --to=list@example.org 0001-fix.patch",
         "  ln -s \"$PWD/bin/herald\" ~/bin/sendmail   # then cron's MAILTO mail goes through herald"})
 final class SendmailCommand implements Callable<Integer> {
-  private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
-
   private final CliContext ctx;
 
   SendmailCommand(CliContext ctx) { this.ctx = ctx; }
@@ -100,7 +95,7 @@ final class SendmailCommand implements Callable<Integer> {
       author = a.fullName == null ? s : new Address(a.fullName, s.localPart(), s.domain());
       lines.add("From: " + fromHeader(author));
     }
-    if (!headers.has("Date")) lines.add("Date: " + RFC5322.format(ZonedDateTime.now()));
+    if (!headers.has("Date")) lines.add("Date: " + MimeRenderer.dateNow());
     if (!headers.has("Message-ID")) {
       Address domainOf = author != null ? author : sender.isEmpty() ? null : Address.parse(sender);
       lines.add("Message-ID: " + MimeRenderer.newMessageId(domainOf != null ? domainOf : Address.parse("herald@localhost")));
