@@ -46,6 +46,7 @@ PY=$(python3 -c 'import sys; print(sys.executable)')
 SEND="dev.herald.mail.cli.Main send --to sink@example.com --subject bench -q"
 C1="-XX:TieredStopAtLevel=1"
 SER="-XX:+UseSerialGC"
+FEWJIT="-XX:CompileThresholdScaling=20"
 CDS="-XX:SharedArchiveFile=$jsa -Xlog:cds=off"
 # For comparison: a dynamic archive (-XX:ArchiveClassesAtExit) from the same training run. It cannot hold
 # picocli (Java 5 class files), which the launcher's static archive (-Xshare:dump) can.
@@ -57,7 +58,7 @@ javac -d "$tmp" "$tmp/Hello.java"
   echo "## herald send start-up: one message per process (whole-process wall time)"
   echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- java: $(java -version 2>&1 | head -1); python: $("$PY" --version 2>&1) (the interpreter itself, no shim)"
-  echo "- herald = bin/herald (bash launcher + java $C1 $SER -XX:-UsePerfData + static AppCDS archive)"
+  echo "- herald = bin/herald (bash launcher + java $C1 $FEWJIT $SER -XX:-UsePerfData + static AppCDS archive)"
   echo
   python3 "$BENCH/lib/timecmd.py" --rounds "$ROUNDS" --warmup 2 --baseline python-smtplib --stdin "$BENCH/data/msg-1k.eml" \
     --json "$out/startup.json" --title "one message per process start, seconds (lower is better)" -- \
@@ -72,6 +73,7 @@ javac -d "$tmp" "$tmp/Hello.java"
     java-c1-serial-cds    "java $C1 $SER $CDS -cp $jar $SEND" \
     java-c1-g1-cds        "java $C1 $CDS -cp $jar $SEND" \
     java-all              "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
+    java-all-fewjit       "java $C1 $FEWJIT $SER $CDS -XX:-UsePerfData -cp $jar $SEND" \
     java-version-all      "java $C1 $SER $CDS -XX:-UsePerfData -cp $jar dev.herald.mail.cli.Main --version" \
     java-hello            "java $C1 $SER -XX:-UsePerfData -cp $tmp Hello" \
     python-floor          "$PY -c pass"
