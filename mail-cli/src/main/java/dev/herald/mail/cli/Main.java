@@ -62,9 +62,10 @@ public final class Main {
     boolean none = "--version".equals(first) || "-V".equals(first);
     for (var e : HeraldCommand.SUBCOMMANDS.entrySet()) {
       if (none || (one && !e.getKey().equals(first))) continue;
-      cl.addSubcommand(e.getKey(), e.getValue() == SendCommand.class
-          ? new CommandLine(SendCommand.spec(new SendCommand(ctx)), factory)
-          : new CommandLine(e.getValue(), factory));
+      Class<?> c = e.getValue();
+      cl.addSubcommand(e.getKey(), c == SendCommand.class ? new CommandLine(SendCommand.spec(new SendCommand(ctx)), factory)
+          : c == SendmailCommand.class ? new CommandLine(SendmailCommand.spec(new SendmailCommand(ctx)), factory)
+          : new CommandLine(c, factory));
     }
     cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.out(), java.nio.charset.StandardCharsets.UTF_8), true));
     cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(ctx.err(), java.nio.charset.StandardCharsets.UTF_8), true));

@@ -12,43 +12,45 @@ import dev.herald.mail.spi.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code herald sendmail}: a drop-in for {@code /usr/sbin/sendmail} as msmtp is. Reads a raw
  * RFC 5322 message on stdin and hands it to the profile's transport with an explicit envelope.
- * Silent on success, like sendmail; exit codes from {@code sysexits.h}.
+ * Silent on success, like sendmail; exit codes from {@code sysexits.h}. Modelled in code ({@link #spec}).
  */
-@Command(name = "sendmail",
-    description = {"Send a raw RFC 5322 message from stdin, as /usr/sbin/sendmail does (msmtp-compatible).",
-        "Bcc headers are always removed; Date and Message-ID are added when missing, From when missing and a"
-            + " sender is known. Input is read to the end (a lone '.' does not end it). bin/herald reached"
-            + " through a link named 'sendmail' runs this command."},
-    footer = {"", "Options (sendmail's):",
-        "  -t                 Recipients from the To, Cc and Bcc headers (and the arguments).",
-        "  -f ADDR, -r ADDR   Envelope sender (default: the profile's from, else the From header); -f '<>' for none.",
-        "  -F NAME            Display name for a From header that herald adds.",
-        "  -i, -oi            Accepted (input always ends at end of file).",
-        "  -v                 Print the success line on stderr.",
-        "  -oXXX -bm -N -B -R -V -X -C -L -O -h -A -G -U -m -n   Accepted and ignored.",
-        "Options (herald's):",
-        "  --profile NAME (or -a NAME), --config FILE, --set KEY=VALUE, --trace, --verbose",
-        "", "Examples:",
-        "  printf 'To: a@example.com\\nSubject: hi\\n\\nbody\\n' | herald sendmail -t",
-        "  git send-email --sendmail-cmd='herald sendmail' --to=list@example.org 0001-fix.patch",
-        "  ln -s \"$PWD/bin/herald\" ~/bin/sendmail   # then cron's MAILTO mail goes through herald"})
 final class SendmailCommand implements Callable<Integer> {
   private final CliContext ctx;
 
+  List<String> args = new ArrayList<>();
+
   SendmailCommand(CliContext ctx) { this.ctx = ctx; }
 
-  @Option(names = "--help", usageHelp = true, description = "Show this help.")
-  boolean help;
-
-  @Parameters(paramLabel = "ARG", arity = "0..*", description = "Recipients and sendmail options.")
-  List<String> args = new ArrayList<>();
+  /** The command's model, written as code (see {@link Specs}): {@code --help}, and every other argument as is. */
+  static CommandSpec spec(SendmailCommand c) {
+    CommandSpec s = Specs.command(c, "sendmail", new String[] {
+        "Send a raw RFC 5322 message from stdin, as /usr/sbin/sendmail does (msmtp-compatible).",
+        "Bcc headers are always removed; Date and Message-ID are added when missing, From when missing and a"
+            + " sender is known. Input is read to the end (a lone '.' does not end it). bin/herald reached"
+            + " through a link named 'sendmail' runs this command."},
+        new String[] {"", "Options (sendmail's):",
+            "  -t                 Recipients from the To, Cc and Bcc headers (and the arguments).",
+            "  -f ADDR, -r ADDR   Envelope sender (default: the profile's from, else the From header); -f '<>' for none.",
+            "  -F NAME            Display name for a From header that herald adds.",
+            "  -i, -oi            Accepted (input always ends at end of file).",
+            "  -v                 Print the success line on stderr.",
+            "  -oXXX -bm -N -B -R -V -X -C -L -O -h -A -G -U -m -n   Accepted and ignored.",
+            "Options (herald's):",
+            "  --profile NAME (or -a NAME), --config FILE, --set KEY=VALUE, --trace, --verbose",
+            "", "Examples:",
+            "  printf 'To: a@example.com\\nSubject: hi\\n\\nbody\\n' | herald sendmail -t",
+            "  git send-email --sendmail-cmd='herald sendmail' --to=list@example.org 0001-fix.patch",
+            "  ln -s \"$PWD/bin/herald\" ~/bin/sendmail   # then cron's MAILTO mail goes through herald"});
+    s.addOption(OptionSpec.builder("--help").usageHelp(true).description("Show this help.").build());
+    s.addPositional(Specs.positionals("ARG", "0..*", "Recipients and sendmail options.", () -> c.args, v -> c.args = v));
+    return s;
+  }
 
   @Override public Integer call() {
     SendmailArgs a = SendmailArgs.parse(args);

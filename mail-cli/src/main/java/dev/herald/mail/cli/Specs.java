@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * picocli models written as code, for the commands whose start-up counts ({@code herald} and
@@ -46,6 +47,14 @@ final class Specs {
         .type(List.class).auxiliaryTypes(element).initialValue(get.get()), get, set);
   }
 
+  /** Positional parameters collected into the list that {@code get} returns. */
+  static PositionalParamSpec positionals(String label, String arity, String description,
+      Supplier<List<String>> get, Consumer<List<String>> set) {
+    return PositionalParamSpec.builder().paramLabel(label).arity(arity).description(description)
+        .type(List.class).auxiliaryTypes(String.class).initialValue(get.get())
+        .getter(getter(get)).setter(setter(get, set)).build();
+  }
+
   /** A flag. */
   static OptionSpec.Builder flag(String[] names, String description, Consumer<Boolean> set) {
     boolean[] value = new boolean[1];
@@ -58,18 +67,25 @@ final class Specs {
 
   static String[] names(String... names) { return names; }
 
-  @SuppressWarnings("unchecked")
   private static <T> OptionSpec.Builder bind(OptionSpec.Builder option, Supplier<T> get, Consumer<T> set) {
-    return option
-        .getter(new IGetter() {
-          @Override public <R> R get() { return (R) get.get(); }
-        })
-        .setter(new ISetter() {
-          @Override public <R> R set(R value) {
-            R old = (R) get.get();
-            set.accept((T) value);
-            return old;
-          }
-        });
+    return option.getter(getter(get)).setter(setter(get, set));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> IGetter getter(Supplier<T> get) {
+    return new IGetter() {
+      @Override public <R> R get() { return (R) get.get(); }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ISetter setter(Supplier<T> get, Consumer<T> set) {
+    return new ISetter() {
+      @Override public <R> R set(R value) {
+        R old = (R) get.get();
+        set.accept((T) value);
+        return old;
+      }
+    };
   }
 }
