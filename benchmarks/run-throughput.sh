@@ -2,6 +2,8 @@
 # Throughput (messages/second): Herald's SmtpTransport vs Angus Mail reusing one connected Transport,
 # in the same run. One ~1 KB text message, one recipient, to Postfix's smtp-sink on loopback. Each
 # variant is a fresh JVM that sends WARMUP untimed messages, then times N (JVM start-up excluded).
+# Steady state by default: 20,000 warm-up messages let both JITs finish (with 2,000, C2 still compiles
+# for about half of the faster client's short timed window; N=10000 WARMUP=2000 shows that regime).
 # Variants run interleaved (order rotated each round), ROUNDS times (+1 warm-up round); medians and
 # ratios paired per round vs angus-reuse-1 (../shared/bench/lib/timecmd.py).
 # WHATIF=1 adds two what-if rows (not targets): Herald with jakarta.mail's per-call ServiceLoader
@@ -9,9 +11,9 @@
 # mail-api's renderer avoided those scans (jakartaee/mail-api#861); Angus stays as users run it.
 # DIAG=1 adds diagnostic rows (not targets): Herald sending ONE rendered message N times
 # (--same-content), i.e. the cost of mail-smtp's transport without mail-api's per-message rendering.
-# usage: ./run-throughput.sh        env: N (10000) WARMUP (2000) ROUNDS (5) K (4) BATCH (100) JAVA_OPTS () WHATIF (0) DIAG (0)
+# usage: ./run-throughput.sh        env: N (30000) WARMUP (20000) ROUNDS (5) K (4) BATCH (100) JAVA_OPTS () WHATIF (0) DIAG (0)
 source "$(dirname "$0")/lib/common.sh"
-N=${N:-10000}; WARMUP=${WARMUP:-2000}; ROUNDS=${ROUNDS:-5}; K=${K:-4}; BATCH=${BATCH:-100}
+N=${N:-30000}; WARMUP=${WARMUP:-20000}; ROUNDS=${ROUNDS:-5}; K=${K:-4}; BATCH=${BATCH:-100}
 JAVA_OPTS=${JAVA_OPTS:-}; WHATIF=${WHATIF:-0}; DIAG=${DIAG:-0}
 build
 start_sink "$SINK_PORT"
