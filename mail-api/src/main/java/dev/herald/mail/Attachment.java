@@ -90,12 +90,14 @@ public final class Attachment {
 
   /**
    * The content's size in octets when known without reading it: the file's current size, or the
-   * length of the bytes given; -1 for a {@link Source} (or a file whose size cannot be read now).
+   * length of the bytes given; -1 for a {@link Source}, a file whose size cannot be read now, or a
+   * file that says it is empty (files under /proc do, whatever they hold: they are measured by reading).
    */
   public long knownSize() {
     if (path == null) return heldSize;
     try {
-      return Files.size(path);
+      long n = Files.size(path);
+      return n == 0 ? -1 : n;
     } catch (IOException e) {
       return -1;
     }

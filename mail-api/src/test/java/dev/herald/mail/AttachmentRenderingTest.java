@@ -11,6 +11,8 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,8 @@ class AttachmentRenderingTest {
     MimeMessage m = roundTrip(Email.builder().from("a@example.org").to("b@example.net").subject("s")
         .html("<img src=\"cid:logo.1@example\">").inline("logo.1@example", logo).build().render());
     assertTrue(m.isMimeType("multipart/related"));
+    assertEquals("text/html", new jakarta.mail.internet.ContentType(m.getContentType()).getParameter("type"),
+        "RFC 2387: the root part's type");
     MimeMultipart related = (MimeMultipart) m.getContent();
     assertTrue(related.getBodyPart(0).isMimeType("text/html"));
     MimeBodyPart inline = (MimeBodyPart) related.getBodyPart(1);
@@ -144,6 +148,35 @@ class AttachmentRenderingTest {
     byte[] raw = bytes(c);
     assertEquals(known, raw.length);
     assertArrayEquals(now, readAll(((MimeMultipart) parse(raw).getContent()).getBodyPart(1).getInputStream()));
+  }
+
+  @Test void aFileThatGrowsOrShrinksAfterSizingIsAnErrorNotAWrongSize(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("app.log");
+    Files.write(file, random(2 << 20, 21));
+    MessageContent grows = base().attach(file).build().render();
+    long known = grows.knownSize();
+    Files.write(file, random(100_000, 22), java.nio.file.StandardOpenOption.APPEND);
+    IOException e = assertThrows(IOException.class, () -> grows.writeTo(OutputStream.nullOutputStream()));
+    assertTrue(e.getMessage().contains("'app.log' changed while the message was sent"), e::getMessage);
+    assertEquals(known, grows.size(), "the size stays the one declared");
+
+    Files.write(file, random(2 << 20, 23));
+    MessageContent shrinks = base().attach(file).build().render();
+    Files.write(file, random(1 << 20, 24));
+    assertThrows(IOException.class, () -> shrinks.writeTo(OutputStream.nullOutputStream()));
+  }
+
+  @Test void aFileThatSaysItIsEmptyIsMeasuredByReading(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big.bin");
+    Files.write(big, random(2 << 20, 25));
+    Path proc = Path.of("/proc/self/status"); // size 0 in stat, text when read
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(proc) && Files.size(proc) == 0, "no procfs here");
+    MessageContent c = base().attach(big).attach(proc).build().render();
+    assertEquals(-1, c.knownSize(), "not known without reading");
+    byte[] raw = bytes(c);
+    assertEquals(raw.length, c.size());
+    assertTrue(new String(readAll(((MimeMultipart) parse(raw).getContent()).getBodyPart(2).getInputStream()),
+        StandardCharsets.US_ASCII).contains("Name:"));
   }
 
   @Test void aSmallFileIsReadWhenRendered(@TempDir Path dir) throws Exception {

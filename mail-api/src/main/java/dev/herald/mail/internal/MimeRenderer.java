@@ -81,6 +81,9 @@ public final class MimeRenderer {
     return JakartaRenderer.render(email, messageId, utf8);
   }
 
+  /** Random bytes from the same source as Message-IDs (the kernel's, not a predictable PRNG). */
+  static void randomBytes(byte[] out) { Random.fill(out); }
+
   /** The Date header for now, as Herald writes it ({@code Fri, 2 Jan 2026 03:04:05 +0000}). */
   public static String dateNow() { return DateHeader.now(); }
 

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes the common message straight to bytes: text and/or HTML, with attachments and inline parts
@@ -25,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SimpleRenderer {
   private static final Base64.Encoder B64 = Base64.getEncoder();
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final char[] BOUNDARY_CHARS = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private SimpleRenderer() {}
 
@@ -89,7 +89,10 @@ final class SimpleRenderer {
       return;
     }
     String boundary = boundary();
-    header(out, "Content-Type", "multipart/related;\r\n boundary=\"" + boundary + "\"");
+    // RFC 2387 requires type=, the root part's type: what body() writes first.
+    String root = email.text().isPresent() && email.html().isPresent() ? "multipart/alternative"
+        : email.html().isPresent() ? "text/html" : "text/plain";
+    header(out, "Content-Type", "multipart/related; type=\"" + root + "\";\r\n boundary=\"" + boundary + "\"");
     out.append("\r\n--").append(boundary).append("\r\n");
     body(out, email);
     for (Attachment a : inline) {
@@ -378,9 +381,16 @@ final class SimpleRenderer {
     }
   }
 
+  /**
+   * 100 unpredictable bits: a boundary a recipient could guess from an earlier message (as from a
+   * seeded PRNG) could be written into a text body to forge a MIME part.
+   */
   private static String boundary() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return "=_herald_" + Long.toString(r.nextLong() & Long.MAX_VALUE, 36) + Long.toString(r.nextLong() & Long.MAX_VALUE, 36);
+    byte[] r = new byte[20];
+    MimeRenderer.randomBytes(r);
+    StringBuilder sb = new StringBuilder("=_herald_");
+    for (byte b : r) sb.append(BOUNDARY_CHARS[(b & 0xff) % 32]);
+    return sb.toString();
   }
 
   private static boolean isAscii(String s) {

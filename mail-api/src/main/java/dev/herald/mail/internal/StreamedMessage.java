@@ -26,10 +26,18 @@ final class StreamedMessage implements MessageContent {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Object[] segments; // byte[] or Attachment, in order
+  // Each attachment's size as the message was sized (-1: a Source not measured yet). Writing holds
+  // the content to it: a file that grew or shrank since would make the size declared to the server
+  // (SIZE=, the transport's framing) a lie, so that is an I/O error and the message is not sent.
+  private final long[] sizes;
   private final String messageId;
 
   private StreamedMessage(List<Object> segments, String messageId) {
     this.segments = segments.toArray();
+    this.sizes = new long[this.segments.length];
+    for (int i = 0; i < this.segments.length; i++) {
+      sizes[i] = this.segments[i] instanceof Attachment a ? a.knownSize() : -1;
+    }
     this.messageId = messageId;
   }
 
@@ -64,33 +72,33 @@ final class StreamedMessage implements MessageContent {
   @Override public void writeTo(OutputStream out) throws IOException {
     byte[] in = null;
     byte[] buf = null;
-    for (Object s : segments) {
-      if (s instanceof byte[] b) {
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i] instanceof byte[] b) {
         out.write(b);
       } else {
         if (in == null) {
           in = new byte[LINE * LINES_PER_READ];
           buf = new byte[(76 + 2) * LINES_PER_READ];
         }
-        encode((Attachment) s, out, in, buf);
+        Attachment a = (Attachment) segments[i];
+        long n = encode(a, out, in, buf, sizes[i]);
+        if (sizes[i] < 0) sizes[i] = n;
       }
     }
   }
 
   @Override public long size() throws IOException {
     long n = 0;
-    for (Object s : segments) {
-      if (s instanceof byte[] b) {
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i] instanceof byte[] b) {
         n += b.length;
       } else {
-        Attachment a = (Attachment) s;
-        long k = a.knownSize();
-        if (k < 0) {
-          try (InputStream in = a.source().open()) {
-            k = in.transferTo(OutputStream.nullOutputStream());
+        if (sizes[i] < 0) {
+          try (InputStream in = ((Attachment) segments[i]).source().open()) {
+            sizes[i] = in.transferTo(OutputStream.nullOutputStream());
           }
         }
-        n += base64Length(k);
+        n += base64Length(sizes[i]);
       }
     }
     return n;
@@ -98,13 +106,12 @@ final class StreamedMessage implements MessageContent {
 
   @Override public long knownSize() {
     long n = 0;
-    for (Object s : segments) {
-      if (s instanceof byte[] b) {
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i] instanceof byte[] b) {
         n += b.length;
       } else {
-        long k = ((Attachment) s).knownSize();
-        if (k < 0) return -1;
-        n += base64Length(k);
+        if (sizes[i] < 0) return -1;
+        n += base64Length(sizes[i]);
       }
     }
     return n;
@@ -122,13 +129,18 @@ final class StreamedMessage implements MessageContent {
     return chars + 2 * (lines - 1);
   }
 
-  /** Streams the source as base64 lines, CRLF between them; the caller writes the CRLF that follows. */
-  private static void encode(Attachment a, OutputStream out, byte[] in, byte[] buf) throws IOException {
+  /**
+   * Streams the source as base64 lines, CRLF between them (the caller writes the CRLF that follows),
+   * and returns its length; {@code expected} octets exactly when it is not negative.
+   */
+  private static long encode(Attachment a, OutputStream out, byte[] in, byte[] buf, long expected) throws IOException {
     boolean first = true;
+    long total = 0;
     try (InputStream src = a.source().open()) {
       int n;
       // readNBytes fills the buffer except at the end, so every line but the last has 57 octets.
-      while ((n = src.readNBytes(in, 0, in.length)) > 0) {
+      while ((n = src.readNBytes(in, 0, expected < 0 ? in.length : (int) Math.min(in.length, expected - total))) > 0) {
+        total += n;
         int o = 0;
         for (int i = 0; i < n; i += LINE) {
           if (!first) {
@@ -141,7 +153,12 @@ final class StreamedMessage implements MessageContent {
         out.write(buf, 0, o);
         if (n < in.length) break;
       }
+      if (expected >= 0 && (total != expected || src.read() >= 0)) {
+        throw new IOException("attachment '" + a.fileName() + "' changed while the message was sent (it had "
+            + expected + " octets when the message was sized); nothing was delivered: send it again");
+      }
     }
+    return total;
   }
 
   private static int line(byte[] in, int off, int len, byte[] out, int o) {
