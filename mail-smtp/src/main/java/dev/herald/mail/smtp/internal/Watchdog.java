@@ -7,7 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Socket writes do not time out: a server that stops reading would block a write forever; and
  * plaintext reads run without a socket timeout (see {@link Session}). One daemon thread closes the
- * socket of any session whose write or read is overdue, checking five times a second.
+ * socket of any session whose write or read is overdue, checking five times a second. Plaintext reads
+ * depend on it entirely, so it must not die: a failure inside a check is survived, and a thread that
+ * is gone (or could not be started) is started again by the next {@link #watch}.
  */
 final class Watchdog {
   private static final Set<Session> WATCHED = ConcurrentHashMap.newKeySet();
@@ -18,10 +20,11 @@ final class Watchdog {
   static void watch(Session s) {
     WATCHED.add(s);
     synchronized (Watchdog.class) {
-      if (thread == null) {
-        thread = new Thread(Watchdog::run, "herald-smtp-watchdog");
-        thread.setDaemon(true);
-        thread.start();
+      if (thread == null || !thread.isAlive()) {
+        Thread t = new Thread(Watchdog::run, "herald-smtp-watchdog");
+        t.setDaemon(true);
+        t.start(); // if this throws (no native thread), the next watch() tries again
+        thread = t;
       }
     }
   }
@@ -34,7 +37,13 @@ final class Watchdog {
     while (true) {
       LockSupport.parkNanos(200_000_000L);
       long now = System.nanoTime();
-      for (Session s : WATCHED) s.abortIfOverdue(now);
+      for (Session s : WATCHED) {
+        try {
+          s.abortIfOverdue(now);
+        } catch (Throwable e) {
+          // One session's failure to close must not stop the watch over all the others.
+        }
+      }
     }
   }
 }
