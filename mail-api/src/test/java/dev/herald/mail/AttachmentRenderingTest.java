@@ -179,6 +179,16 @@ class AttachmentRenderingTest {
         StandardCharsets.US_ASCII).contains("Name:"));
   }
 
+  @Test void anAttachedMessageIsAFileNotBase64Rfc822(@TempDir Path dir) throws Exception {
+    byte[] eml = "From: a@example.org\r\nSubject: old\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    Path file = Files.write(dir.resolve("forwarded.eml"), eml);
+    MimeMessage m = roundTrip(base().attach(file).build().render());
+    Part p = ((MimeMultipart) m.getContent()).getBodyPart(1);
+    assertTrue(p.isMimeType("application/octet-stream"), "RFC 2046 5.2.1 forbids base64 for message/rfc822: " + p.getContentType());
+    assertEquals("forwarded.eml", p.getFileName());
+    assertArrayEquals(eml, readAll(p.getInputStream()));
+  }
+
   @Test void aSmallFileIsReadWhenRendered(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("small.txt");
     Files.writeString(file, "before");

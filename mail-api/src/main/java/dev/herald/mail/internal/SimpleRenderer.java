@@ -105,6 +105,11 @@ final class SimpleRenderer {
   /** An attachment's headers and a blank line; its content becomes a segment of its own. */
   private static void attachment(StringBuilder out, List<Object> segments, Attachment a) {
     String type = a.contentType();
+    // RFC 2046 5.2: a message/* body (but message/global, RFC 6532) may not be base64-encoded, and
+    // attachments are; an attached .eml therefore goes as a file, its name telling readers what it is.
+    if (type.regionMatches(true, 0, "message/", 0, 8) && !type.regionMatches(true, 0, "message/global", 0, 14)) {
+      type = "application/octet-stream";
+    }
     // As jakarta.mail does for base64 text: without a charset, readers would assume US-ASCII.
     if (type.regionMatches(true, 0, "text/", 0, 5) && !type.toLowerCase(Locale.ROOT).contains("charset=")) {
       type += "; charset=UTF-8";
