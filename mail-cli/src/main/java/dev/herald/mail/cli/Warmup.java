@@ -8,8 +8,9 @@ import dev.herald.mail.internal.MimeRenderer;
  * thread on the other core does, while the main thread parses the command line and reads the config
  * file (and the modules' reference.conf: about as long as what follows), the work that depends on
  * no argument: the providers (one ServiceLoader pass), the run's injector ({@link Injection}), the
- * time zone and the Message-ID's random source, and last the JDK's TLS stack (its trust store alone takes some 100 ms cold). The main thread waits for what is in progress and does
- * itself what has not started; a failure here is ignored (the real use reports it).
+ * time zone and the Message-ID's random source, and last the JDK's TLS stack (its trust store alone
+ * takes some 100 ms cold). The main thread waits for what is in progress and does itself what has
+ * not started; a failure here is ignored (the real use reports it).
  * Off with {@code -Dherald.warmup=false}.
  */
 final class Warmup {
@@ -23,7 +24,7 @@ final class Warmup {
       @Override public void run() {
         if (send) {
           java.time.ZonedDateTime.now(); // the Date header's time zone: the zone database is read on first use
-          MimeRenderer.newMessageId(Address.parse("warm@example.org")); // seeds SecureRandom
+          MimeRenderer.newMessageId(Address.parse("warm@example.org")); // opens the random source
         }
         try {
           javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
