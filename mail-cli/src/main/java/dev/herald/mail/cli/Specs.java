@@ -10,8 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * picocli models written as code, for the commands whose start-up counts ({@code herald} and
- * {@code herald send}). picocli's annotation model is the same model built by reflection: reading
+ * picocli models written as code, for the commands whose start-up counts ({@code herald},
+ * {@code herald send} and {@code herald sendmail}). picocli's annotation model is the same model built by reflection: reading
  * the annotations of every option field cold was a quarter of the start-up of a send. The other
  * commands keep their annotations.
  */

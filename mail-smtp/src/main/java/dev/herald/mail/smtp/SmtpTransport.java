@@ -205,7 +205,7 @@ public final class SmtpTransport implements Transport {
         throw new InvalidConfigException("invalid smtp setting (SmtpTransport.builder()): rate-limit " + e.getMessage());
       }
       String trustName = trust == null ? "" : trust.toString().strip();
-      Path trustPath = trustName.isEmpty() ? null : trustName.startsWith("~") ? HeraldConfig.expandHome(trustName) : trust;
+      Path trustPath = trustName.isEmpty() ? null : HeraldConfig.expandHome(trustName);
       SmtpSettings s = new SmtpSettings(host.strip(), port, tls, trustPath, allowPlaintextAuth, auth,
           localName == null ? null : localName.strip(),
           new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout), maxConnections,
