@@ -56,7 +56,7 @@ public final class MailModule extends AbstractModule {
     Provider<Map<String, CredentialSourceFactory>> sourceMap =
         getProvider(new Key<Map<String, CredentialSourceFactory>>() {});
     Provider<Set<ProfileAdvisor>> advisorSet = getProvider(new Key<Set<ProfileAdvisor>>() {});
-    bind(MailerFactory.class).toProvider(
-        () -> new MailerFactory(transportMap.get(), sourceMap.get(), advisorSet.get(), config.get())).in(Singleton.class);
+    bind(MailerFactory.class).toProvider(() -> new MailerFactory(transportMap.get(), sourceMap.get(), advisorSet.get(),
+        providers.queueTypes(), config.get())).in(Singleton.class);
   }
 }

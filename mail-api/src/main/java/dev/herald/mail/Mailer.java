@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.spi.MessageQueue;
 import dev.herald.mail.spi.ProfileAdvisor;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
@@ -35,6 +36,7 @@ public final class Mailer implements AutoCloseable {
   private final Map<String, String> defaultHeaders;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
+  private final MessageQueue queue;
 
   private Mailer(Builder b) {
     this.name = b.name;
@@ -44,6 +46,7 @@ public final class Mailer implements AutoCloseable {
     this.defaultHeaders = Map.copyOf(b.headers);
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
+    this.queue = b.queue;
   }
 
   public static Builder builder() { return new Builder(); }
@@ -60,9 +63,9 @@ public final class Mailer implements AutoCloseable {
         .create(config.profile("custom", profile), TraceListener.NONE, Mailer::logWarning);
   }
 
-  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors) {
+  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors, MessageQueue queue) {
     Config s = profile.settings();
-    Builder b = builder().name(profile.name()).transport(transport);
+    Builder b = builder().name(profile.name()).transport(transport).queue(queue);
     b.profile = s;
     b.advisors.addAll(advisors);
     try {
@@ -79,6 +82,7 @@ public final class Mailer implements AutoCloseable {
       }
     } catch (InvalidMessageException | com.typesafe.config.ConfigException e) {
       transport.close();
+      if (queue != null) queue.close();
       throw new InvalidConfigException("profile '" + profile.name() + "': " + e.getMessage(), e);
     }
     return b.build();
@@ -97,6 +101,38 @@ public final class Mailer implements AutoCloseable {
     } catch (MailException e) {
       throw explained(e);
     }
+  }
+
+  /**
+   * Applies the defaults, renders and stores the message in the profile's queue, to be sent later by
+   * a worker ({@code OutboxWorker} in {@code dev.herald:mail-queue}, or {@code herald queue run}). A
+   * message that cannot be rendered fails here, at once; when this returns the message is durable and
+   * its Message-ID is fixed.
+   *
+   * @return the queue id
+   * @throws IllegalStateException when the mailer has no queue (set {@code queue = NAME} in the profile)
+   * @throws LocalIoException when the message cannot be stored
+   */
+  public String enqueue(Email email) {
+    MessageQueue q = requireQueue();
+    Email complete = withDefaults(email);
+    return q.enqueue(Envelope.of(complete), complete.render());
+  }
+
+  /** Stores an already rendered (or raw) message with an explicit envelope; see {@link #enqueue(Email)}. */
+  public String enqueue(Envelope envelope, MessageContent content) {
+    return requireQueue().enqueue(envelope, content);
+  }
+
+  /** The profile's queue, when it names one ({@code queue = NAME}). */
+  public Optional<MessageQueue> queue() { return Optional.ofNullable(queue); }
+
+  private MessageQueue requireQueue() {
+    if (queue == null) {
+      throw new IllegalStateException("mailer '" + name + "' has no queue: set queue = NAME in its profile"
+          + " (e.g. queue = local, with dev.herald:mail-queue), or Mailer.builder().queue(…)");
+    }
+    return queue;
   }
 
   /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */
@@ -128,7 +164,13 @@ public final class Mailer implements AutoCloseable {
   /** The profile's default sender, if it has one. */
   public Optional<Address> defaultFrom() { return Optional.ofNullable(defaultFrom); }
 
-  @Override public void close() { transport.close(); }
+  @Override public void close() {
+    try {
+      transport.close();
+    } finally {
+      if (queue != null) queue.close();
+    }
+  }
 
   // A provider's advisor knows more than the transport's generic hint, so it is asked first.
   private MailException explained(MailException e) {
@@ -152,6 +194,7 @@ public final class Mailer implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
+    private MessageQueue queue;
 
     private Builder() {}
 
@@ -168,6 +211,8 @@ public final class Mailer implements AutoCloseable {
       return this;
     }
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
+    /** Where {@link Mailer#enqueue} stores messages; closed with the mailer. */
+    public Builder queue(MessageQueue queue) { this.queue = queue; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");

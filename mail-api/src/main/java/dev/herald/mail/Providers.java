@@ -2,6 +2,7 @@ package dev.herald.mail;
 
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.ProfileAdvisor;
+import dev.herald.mail.spi.QueueFactory;
 import dev.herald.mail.spi.TransportFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,20 +21,29 @@ import java.util.function.Function;
  * {@link InvalidConfigException} naming both classes.
  *
  * @param problems one line per provider that could not be loaded
+ * @param queueTypes the queue stores ({@code herald.queues.NAME.type}) by type
  */
 public record Providers(Map<String, TransportFactory> transports,
     Map<String, CredentialSourceFactory> credentialSources, List<ProfileAdvisor> advisors,
-    List<String> problems) {
+    List<String> problems, Map<String, QueueFactory> queueTypes) {
 
   /** Which artifact provides the transports and sources Herald knows of, for error messages. */
   static final Map<String, String> KNOWN_ARTIFACTS = Map.of("smtp", "dev.herald:mail-smtp",
-      "memory", "dev.herald:mail-testkit", "file", "dev.herald:mail-api", "oauth2", "dev.herald:mail-oauth2");
+      "memory", "dev.herald:mail-testkit", "file", "dev.herald:mail-api", "oauth2", "dev.herald:mail-oauth2",
+      "spool", "dev.herald:mail-queue", "jdbc", "dev.herald:mail-queue");
 
   public Providers {
     transports = Collections.unmodifiableMap(new TreeMap<>(transports));
     credentialSources = Collections.unmodifiableMap(new TreeMap<>(credentialSources));
     advisors = List.copyOf(advisors);
     problems = List.copyOf(problems);
+    queueTypes = Collections.unmodifiableMap(new TreeMap<>(queueTypes));
+  }
+
+  /** Without queue stores. */
+  public Providers(Map<String, TransportFactory> transports, Map<String, CredentialSourceFactory> credentialSources,
+      List<ProfileAdvisor> advisors, List<String> problems) {
+    this(transports, credentialSources, advisors, problems, Map.of());
   }
 
   /** Discovers with the thread's context class loader (or this class's, when there is none). */
@@ -48,7 +58,9 @@ public record Providers(Map<String, TransportFactory> transports,
         load(TransportFactory.class, loader, problems), TransportFactory::name, "transport");
     Map<String, CredentialSourceFactory> sources = byName(
         load(CredentialSourceFactory.class, loader, problems), CredentialSourceFactory::name, "credential source");
-    return new Providers(transports, sources, load(ProfileAdvisor.class, loader, problems), problems);
+    List<ProfileAdvisor> advisors = load(ProfileAdvisor.class, loader, problems);
+    Map<String, QueueFactory> queues = byName(load(QueueFactory.class, loader, problems), QueueFactory::type, "queue type");
+    return new Providers(transports, sources, advisors, problems, queues);
   }
 
   private static <T> List<T> load(Class<T> type, ClassLoader loader, List<String> problems) {

@@ -1,0 +1,568 @@
+package dev.herald.mail.queue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
+import dev.herald.mail.Address;
+import dev.herald.mail.Envelope;
+import dev.herald.mail.LocalIoException;
+import dev.herald.mail.MessageContent;
+import dev.herald.mail.internal.MimeRenderer;
+import dev.herald.mail.queue.QueuedMessage.State;
+import dev.herald.mail.queue.internal.Durable;
+import dev.herald.mail.queue.internal.SpooledContent;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The {@code spool} store: a directory on this machine, no server. Each message is a directory
+ * holding {@code message.eml} (the message as it will be sent) and {@code meta.json} (envelope,
+ * attempts, next attempt, last error, history); where that directory sits says its state:
+ *
+ * <pre>
+ * tmp/ID/           being written; no worker ever looks here
+ * queued/ID/        due now
+ * deferred/ID/      waiting for its next attempt (meta.json's next-attempt)
+ * active/ID@WORKER/ claimed by WORKER, whose lease is the modification time of workers/WORKER
+ * failed/ID/        given up on, with its history
+ * </pre>
+ *
+ * A message is written under {@code tmp/}, forced to disk, and renamed into {@code queued/} (the
+ * rename made durable by syncing the directory): an entry is either whole in {@code queued/} or not
+ * there at all. A claim is a rename into {@code active/}: of two workers renaming one entry, one
+ * fails. Several processes may share a spool on one machine (not over NFS: its renames and locks
+ * are not to be trusted).
+ */
+public final class SpoolOutbox implements Outbox {
+  private static final System.Logger LOG = System.getLogger(SpoolOutbox.class.getName());
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration STALE_TMP = Duration.ofHours(1);
+
+  private final String name;
+  private final Path root;
+  private final Path tmp;
+  private final Path queued;
+  private final Path deferred;
+  private final Path active;
+  private final Path failed;
+  private final Path workers;
+  private final Path trash;
+  private final Duration lease;
+  private final Clock clock;
+  private final String worker;
+  private final Deque<String> candidates = new ArrayDeque<>();
+  private volatile boolean created;
+  private volatile boolean heartbeat;
+  private long lastRecovery;
+
+  private SpoolOutbox(String name, Path root, Duration lease, Clock clock) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.root = root.toAbsolutePath();
+    this.tmp = this.root.resolve("tmp");
+    this.queued = this.root.resolve("queued");
+    this.deferred = this.root.resolve("deferred");
+    this.active = this.root.resolve("active");
+    this.failed = this.root.resolve("failed");
+    this.workers = this.root.resolve("workers");
+    this.trash = this.root.resolve("trash");
+    if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive");
+    this.lease = lease;
+    this.clock = clock;
+    // Unique per open store: two outboxes in one process are two workers, each with its own lease.
+    this.worker = ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
+  }
+
+  /** A spool in {@code directory} (created on first use) with a 5-minute lease. */
+  public static SpoolOutbox open(Path directory) { return open("spool", directory, Duration.ofMinutes(5), Clock.systemUTC()); }
+
+  /**
+   * @param name the store's name, for messages
+   * @param lease how long a claim lasts without {@link #renew()}: a killed worker's messages wait this long
+   */
+  public static SpoolOutbox open(String name, Path directory, Duration lease, Clock clock) {
+    return new SpoolOutbox(name, directory, lease, clock);
+  }
+
+  public Path directory() { return root; }
+
+  /** This outbox's worker name, as it appears in {@code active/ID@WORKER}. */
+  public String worker() { return worker; }
+
+  @Override public String describe() { return name + " (spool " + root + ")"; }
+
+  @Override public void close() { }
+
+  // ------------------------------------------------------------------ enqueue
+
+  @Override public String enqueue(Envelope envelope, MessageContent content) {
+    String id = newId();
+    Path entry = tmp.resolve(id);
+    try {
+      ensureCreated();
+      Files.createDirectory(entry);
+      String messageId = content.messageId().orElse(null);
+      byte[] prefix = new byte[0];
+      if (messageId == null) {
+        // Fixed here, so that every attempt sends the same message.
+        Address domainOf = envelope.sender().isEmpty() ? Address.parse("herald@localhost") : Address.parse(envelope.sender());
+        messageId = MimeRenderer.newMessageId(domainOf);
+        prefix = ("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      }
+      long size;
+      try (FileChannel ch = FileChannel.open(entry.resolve("message.eml"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        out.write(prefix);
+        content.writeTo(out);
+        out.flush();
+        ch.force(true);
+        size = ch.size();
+      }
+      Instant now = clock.instant();
+      QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
+          Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
+          size, null);
+      Durable.writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
+      Durable.syncDirectory(entry);
+      Durable.syncDirectory(tmp);
+      Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Durable.syncDirectory(queued);
+      return id;
+    } catch (IOException | UncheckedIOException e) {
+      try {
+        Durable.deleteTree(entry);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      String why = e instanceof UncheckedIOException u ? String.valueOf(u.getCause().getMessage()) : reason((IOException) e);
+      throw new LocalIoException("cannot store the message in queue " + name + " (" + root + "): " + why, dev.herald.mail.Stage.LOCAL, 0,
+          null, null, "nothing was queued; free space or fix the directory's permissions, then try again", e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) m = fse.getFile() + ": " + fse.getReason();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  private void ensureCreated() throws IOException {
+    if (created) return;
+    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash)) Files.createDirectories(d);
+    created = true;
+  }
+
+  private String newId() {
+    byte[] r = new byte[3];
+    RANDOM.nextBytes(r);
+    return ID_TIME.format(clock.instant()) + "-" + HexFormat.of().formatHex(r);
+  }
+
+  // ------------------------------------------------------------------ claim and record
+
+  private record SpoolClaim(QueuedMessage message, MessageContent content, Path entry) implements Claim { }
+
+  @Override public Optional<Claim> claim() {
+    try {
+      ensureCreated();
+      if (!heartbeat) renew();
+      for (int round = 0; round < 2; round++) {
+        String id;
+        while ((id = nextCandidate()) != null) {
+          Path entry = active.resolve(id + "@" + worker);
+          if (Durable.rename(queued.resolve(id), entry)) {
+            QueuedMessage m = read(entry, State.ACTIVE, worker);
+            if (m == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
+            Meta meta = meta(entry);
+            return Optional.of(new SpoolClaim(m, new SpooledContent(entry.resolve("message.eml"), m.size(), m.messageId(),
+                meta.eightBit, meta.smtpUtf8), entry));
+          }
+        }
+        if (round == 0) refill();
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new LocalIoException("cannot claim a message from queue " + name + " (" + root + "): " + reason(e), e);
+    }
+  }
+
+  private String nextCandidate() {
+    synchronized (candidates) {
+      return candidates.pollFirst();
+    }
+  }
+
+  /** Lists the due messages again, after making due deferred ones due and taking back expired claims. */
+  private void refill() throws IOException {
+    Instant now = clock.instant();
+    boolean recover;
+    synchronized (candidates) {
+      recover = now.toEpochMilli() - lastRecovery >= Math.max(200, lease.toMillis() / 4);
+      if (recover) lastRecovery = now.toEpochMilli();
+    }
+    if (recover) recoverExpired();
+    promoteDue(now);
+    List<String> names = names(queued);
+    synchronized (candidates) {
+      candidates.clear();
+      candidates.addAll(names);
+    }
+  }
+
+  private void promoteDue(Instant now) throws IOException {
+    for (String id : names(deferred)) {
+      Meta meta = meta(deferred.resolve(id));
+      if (meta == null) continue;
+      if (meta.message.nextAttempt() == null || !meta.message.nextAttempt().isAfter(now)) {
+        Durable.rename(deferred.resolve(id), queued.resolve(id));
+      }
+    }
+  }
+
+  @Override public void record(Claim claim, Outcome outcome) {
+    SpoolClaim c = (SpoolClaim) claim;
+    QueuedMessage m = c.message();
+    Path entry = c.entry();
+    try {
+      if (!Files.isDirectory(entry)) throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
+      Instant now = clock.instant();
+      if (outcome.done()) {
+        Path gone = trash.resolve(entry.getFileName());
+        Files.move(entry, gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncDirectory(active);
+        Durable.deleteTree(gone);
+        return;
+      }
+      List<String> delivered = new ArrayList<>(m.delivered());
+      delivered.addAll(outcome.accepted());
+      Map<String, String> failedNow = new LinkedHashMap<>(m.failed());
+      failedNow.putAll(outcome.failed());
+      List<String> history = new ArrayList<>(m.history());
+      history.add(stamp(now) + " attempt " + (m.attempts() + 1) + ": " + outcome.summary());
+      QueuedMessage next = new QueuedMessage(m.id(), m.messageId(), outcome.pending().isEmpty() ? State.FAILED : State.DEFERRED,
+          m.sender(), outcome.pending(), delivered, failedNow, m.created(), m.attempts() + 1, outcome.nextAttempt(),
+          outcome.error() != null ? outcome.error() : m.lastError(), history, m.size(), null);
+      Meta old = meta(entry);
+      Durable.replace(entry.resolve("meta.json"), json(next, old.eightBit, old.smtpUtf8));
+      Path target = (next.state() == State.FAILED ? failed : deferred).resolve(m.id());
+      Files.move(entry, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Durable.syncDirectory(active);
+      Durable.syncDirectory(target.getParent());
+    } catch (IOException e) {
+      throw new LocalIoException("cannot record the attempt on " + m.id() + " in queue " + name + ": " + reason(e)
+          + "; it will be tried again when its claim expires", e);
+    }
+  }
+
+  @Override public void renew() {
+    try {
+      ensureCreated();
+      Path beat = workers.resolve(worker);
+      try {
+        Files.createFile(beat);
+      } catch (FileAlreadyExistsException e) {
+        // renewed below
+      }
+      Files.setLastModifiedTime(beat, FileTime.from(clock.instant()));
+      heartbeat = true;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot renew the lease of worker " + worker + " in " + workers + ": " + reason(e), e);
+    }
+  }
+
+  @Override public int recoverExpired() {
+    try {
+      ensureCreated();
+      Instant now = clock.instant();
+      int n = 0;
+      for (String name : names(active)) {
+        int at = name.indexOf('@');
+        if (at < 0) continue;
+        String owner = name.substring(at + 1);
+        if (owner.equals(worker) || alive(owner, now)) continue;
+        if (Durable.rename(active.resolve(name), queued.resolve(name.substring(0, at)))) {
+          LOG.log(System.Logger.Level.INFO, "took back " + name.substring(0, at) + " from worker " + owner + ", whose lease expired");
+          n++;
+        }
+      }
+      if (n > 0) Durable.syncDirectory(queued);
+      for (String owner : names(workers)) {
+        if (!owner.equals(worker) && !alive(owner, now.minus(lease.multipliedBy(10)))) Files.deleteIfExists(workers.resolve(owner));
+      }
+      for (String stale : names(tmp)) {
+        Path p = tmp.resolve(stale);
+        if (newest(p).isBefore(now.minus(STALE_TMP))) Durable.deleteTree(p); // an enqueue that died half-way: never visible
+      }
+      for (String gone : names(trash)) Durable.deleteTree(trash.resolve(gone));
+      return n;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot take back expired claims in queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  private boolean alive(String owner, Instant now) throws IOException {
+    try {
+      return Files.getLastModifiedTime(workers.resolve(owner)).toInstant().plus(lease).isAfter(now);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private static Instant newest(Path dir) throws IOException {
+    Instant t = Files.getLastModifiedTime(dir).toInstant();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Instant pt = Files.getLastModifiedTime(p).toInstant();
+        if (pt.isAfter(t)) t = pt;
+      }
+    } catch (NoSuchFileException e) {
+      return Instant.now();
+    }
+    return t;
+  }
+
+  // ------------------------------------------------------------------ inspect and operate
+
+  @Override public List<QueuedMessage> list() {
+    try {
+      ensureCreated();
+      List<QueuedMessage> out = new ArrayList<>();
+      for (State s : State.values()) {
+        Path dir = dir(s);
+        for (String n : names(dir)) {
+          int at = n.indexOf('@');
+          QueuedMessage m = read(dir.resolve(n), s, at < 0 ? null : n.substring(at + 1));
+          if (m != null) out.add(m);
+        }
+      }
+      out.sort(java.util.Comparator.comparing(QueuedMessage::id));
+      return out;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot list queue " + name + " (" + root + "): " + reason(e), e);
+    }
+  }
+
+  @Override public Optional<QueuedMessage> find(String id) {
+    checkId(id);
+    try {
+      ensureCreated();
+      for (State s : List.of(State.QUEUED, State.DEFERRED, State.FAILED)) {
+        QueuedMessage m = read(dir(s).resolve(id), s, null);
+        if (m != null) return Optional.of(m);
+      }
+      for (String n : names(active)) {
+        if (n.startsWith(id + "@")) {
+          QueuedMessage m = read(active.resolve(n), State.ACTIVE, n.substring(id.length() + 1));
+          if (m != null) return Optional.of(m);
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new LocalIoException("cannot read queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  @Override public boolean retry(String id) {
+    checkId(id);
+    try {
+      ensureCreated();
+      for (Path from : List.of(failed.resolve(id), deferred.resolve(id))) {
+        Path entry = active.resolve(id + "@" + worker);
+        if (!Durable.rename(from, entry)) continue;
+        if (!heartbeat) renew();
+        QueuedMessage m = read(entry, State.ACTIVE, worker);
+        Meta meta = meta(entry);
+        List<String> pending = new ArrayList<>(m.pending());
+        for (String r : m.failed().keySet()) if (!pending.contains(r)) pending.add(r);
+        List<String> history = new ArrayList<>(m.history());
+        history.add(stamp(clock.instant()) + " retry requested" + (m.failed().isEmpty() ? "" : " for " + m.failed().size()
+            + " failed recipient(s)"));
+        QueuedMessage next = new QueuedMessage(id, m.messageId(), State.QUEUED, m.sender(), pending, m.delivered(), Map.of(),
+            m.created(), m.attempts(), null, m.lastError(), history, m.size(), null);
+        Durable.replace(entry.resolve("meta.json"), json(next, meta.eightBit, meta.smtpUtf8));
+        Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncDirectory(active);
+        Durable.syncDirectory(queued);
+        return true;
+      }
+      return false;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot retry " + id + " in queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  @Override public int retryAll() {
+    int n = 0;
+    for (String id : names(failed)) if (retry(id)) n++;
+    for (String id : names(deferred)) if (retry(id)) n++;
+    return n;
+  }
+
+  @Override public int flush() {
+    try {
+      ensureCreated();
+      int n = 0;
+      for (String id : names(deferred)) if (Durable.rename(deferred.resolve(id), queued.resolve(id))) n++;
+      if (n > 0) Durable.syncDirectory(queued);
+      return n;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot flush queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  @Override public boolean remove(String id) {
+    checkId(id);
+    try {
+      ensureCreated();
+      for (Path from : List.of(queued.resolve(id), deferred.resolve(id), failed.resolve(id))) {
+        Path gone = trash.resolve(id + "@removed");
+        if (Durable.rename(from, gone)) {
+          Durable.syncDirectory(from.getParent());
+          Durable.deleteTree(gone);
+          return true;
+        }
+      }
+      for (String n : names(active)) {
+        if (n.startsWith(id + "@")) {
+          throw new IllegalStateException(id + " is being sent by worker " + n.substring(id.length() + 1) + "; try again when it is done");
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot remove " + id + " from queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  @Override public Stats stats() {
+    try {
+      ensureCreated();
+      Instant oldest = null;
+      int[] counts = new int[State.values().length];
+      for (State s : State.values()) {
+        List<String> names = names(dir(s));
+        counts[s.ordinal()] = names.size();
+        for (String n : names) {
+          // Ids begin with the time they were queued, so the smallest name is the oldest message.
+          Instant t = idTime(n);
+          if (t != null && (oldest == null || t.isBefore(oldest))) oldest = t;
+        }
+      }
+      return new Stats(counts[0], counts[1], counts[2], counts[3], oldest);
+    } catch (IOException e) {
+      throw new LocalIoException("cannot read queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  private static Instant idTime(String name) {
+    try {
+      return java.time.LocalDateTime.parse(name.substring(0, 19), DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))
+          .toInstant(ZoneOffset.UTC);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Path dir(State s) {
+    return switch (s) {
+      case QUEUED -> queued;
+      case DEFERRED -> deferred;
+      case ACTIVE -> active;
+      case FAILED -> failed;
+    };
+  }
+
+  private static void checkId(String id) {
+    if (id == null || !id.matches("[0-9A-Za-z-]+")) throw new IllegalArgumentException("not a queue id: '" + id + "'");
+  }
+
+  private static List<String> names(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ meta.json
+
+  private record Meta(QueuedMessage message, boolean eightBit, boolean smtpUtf8) { }
+
+  private QueuedMessage read(Path entry, State state, String worker) throws IOException {
+    Meta m = meta(entry);
+    return m == null ? null : m.message.with(state, worker);
+  }
+
+  /** The entry's meta.json; null when the entry is gone (claimed or removed meanwhile) or is not a message. */
+  private static Meta meta(Path entry) throws IOException {
+    String text;
+    try {
+      text = Files.readString(entry.resolve("meta.json"), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    Config c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+    Map<String, String> failedMap = new LinkedHashMap<>();
+    for (Config f : c.getConfigList("failed")) failedMap.put(f.getString("recipient"), f.getString("reason"));
+    QueuedMessage q = new QueuedMessage(c.getString("id"), c.getString("message-id"), State.QUEUED, c.getString("sender"),
+        c.getStringList("pending"), c.getStringList("delivered"), failedMap, Instant.parse(c.getString("created")),
+        c.getInt("attempts"), c.getIsNull("next-attempt") ? null : Instant.parse(c.getString("next-attempt")),
+        c.getIsNull("last-error") ? null : c.getString("last-error"), c.getStringList("history"), c.getLong("size"), null);
+    return new Meta(q, c.getBoolean("8bit"), c.getBoolean("smtputf8"));
+  }
+
+  private static byte[] json(QueuedMessage m, boolean eightBit, boolean smtpUtf8) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("id", m.id());
+    o.put("message-id", m.messageId());
+    o.put("sender", m.sender());
+    o.put("pending", m.pending());
+    o.put("delivered", m.delivered());
+    List<Map<String, String>> f = new ArrayList<>();
+    m.failed().forEach((r, why) -> f.add(Map.of("recipient", r, "reason", why)));
+    o.put("failed", f);
+    o.put("created", m.created().toString());
+    o.put("attempts", m.attempts());
+    o.put("next-attempt", m.nextAttempt() == null ? null : m.nextAttempt().toString());
+    o.put("last-error", m.lastError());
+    o.put("history", m.history());
+    o.put("size", m.size());
+    o.put("8bit", eightBit);
+    o.put("smtputf8", smtpUtf8);
+    String text = ConfigValueFactory.fromMap(o).render(ConfigRenderOptions.concise().setJson(true).setFormatted(true));
+    return (text + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String stamp(Instant t) { return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); }
+}

@@ -1,0 +1,190 @@
+package dev.herald.mail.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.mail.Email;
+import dev.herald.mail.Envelope;
+import dev.herald.mail.LocalIoException;
+import dev.herald.mail.MessageContent;
+import dev.herald.mail.queue.QueuedMessage.State;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolOutboxTest {
+  @TempDir Path dir;
+
+  static MessageContent message(String subject) {
+    return Email.builder().from("app@example.org").to("bob@example.net").subject(subject).text("hello").build().render();
+  }
+
+  static Envelope envelope(String... rcpt) { return new Envelope("app@example.org", List.of(rcpt)); }
+
+  private SpoolOutbox spool(Duration lease) { return SpoolOutbox.open("test", dir, lease, Clock.systemUTC()); }
+
+  private static List<String> ls(Path d) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test void enqueueLeavesAWholeEntryInQueuedAndNothingInTmp() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    MessageContent content = message("one");
+    String id = spool.enqueue(envelope("bob@example.net"), content);
+    assertEquals(List.of(id), ls(dir.resolve("queued")));
+    assertEquals(List.of("message.eml", "meta.json"), ls(dir.resolve("queued").resolve(id)));
+    assertEquals(List.of(), ls(dir.resolve("tmp")));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    content.writeTo(expected);
+    assertEquals(expected.toString(StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("queued").resolve(id).resolve("message.eml")));
+    QueuedMessage m = spool.find(id).orElseThrow();
+    assertEquals(State.QUEUED, m.state());
+    assertEquals(content.messageId().orElseThrow(), m.messageId());
+    assertEquals(List.of("bob@example.net"), m.pending());
+    assertEquals(0, m.attempts());
+  }
+
+  @Test void aMessageWithoutMessageIdGetsOneAtEnqueueThatEveryAttemptSends() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    String id = spool.enqueue(envelope("bob@example.net"),
+        MessageContent.ofBytes("Subject: raw\r\nFrom: app@example.org\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+    QueuedMessage m = spool.find(id).orElseThrow();
+    assertTrue(m.messageId().matches("<[^@>]+@example\\.org>"), m.messageId());
+    Outbox.Claim c = spool.claim().orElseThrow();
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    c.content().writeTo(sent);
+    assertTrue(sent.toString(StandardCharsets.US_ASCII).startsWith("Message-ID: " + m.messageId() + "\r\nSubject: raw\r\n"));
+    assertEquals(Optional.of(m.messageId()), c.content().messageId());
+  }
+
+  @Test void aMessageThatCannotBeWrittenLeavesNothingBehind() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    MessageContent failing = new MessageContent() {
+      @Override public void writeTo(OutputStream out) throws IOException {
+        out.write(new byte[100_000]);
+        throw new IOException("No space left on device");
+      }
+      @Override public long size() { return -1; }
+      @Override public Optional<String> messageId() { return Optional.of("<x@example.org>"); }
+      @Override public boolean has8bit() { return false; }
+      @Override public boolean requiresSmtpUtf8() { return false; }
+    };
+    LocalIoException e = assertThrows(LocalIoException.class, () -> spool.enqueue(envelope("bob@example.net"), failing));
+    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertEquals(List.of(), ls(dir.resolve("tmp")));
+    assertEquals(List.of(), ls(dir.resolve("queued")));
+    assertTrue(spool.claim().isEmpty());
+  }
+
+  @Test void twoWorkersNeverClaimTheSameMessage() throws Exception {
+    SpoolOutbox a = spool(Duration.ofMinutes(5));
+    SpoolOutbox b = spool(Duration.ofMinutes(5));
+    for (int i = 0; i < 50; i++) a.enqueue(envelope("bob@example.net"), message("m" + i));
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable drain = () -> {
+      SpoolOutbox mine = spool(Duration.ofMinutes(5));
+      Optional<Outbox.Claim> c;
+      while ((c = mine.claim()).isPresent()) if (!seen.add(c.get().message().id())) duplicates.incrementAndGet();
+    };
+    Thread t1 = new Thread(drain), t2 = new Thread(drain), t3 = new Thread(drain);
+    t1.start(); t2.start(); t3.start();
+    t1.join(); t2.join(); t3.join();
+    assertEquals(50, seen.size());
+    assertEquals(0, duplicates.get());
+    assertTrue(b.claim().isEmpty());
+    assertEquals(50, a.stats().active());
+  }
+
+  @Test void aClaimOfAWorkerThatStoppedRenewingIsTakenBackAfterTheLease() throws Exception {
+    SpoolOutbox dead = spool(Duration.ofMillis(300));
+    SpoolOutbox alive = spool(Duration.ofMillis(300));
+    String id = dead.enqueue(envelope("bob@example.net"), message("lost?"));
+    Outbox.Claim c = dead.claim().orElseThrow();
+    assertEquals(List.of(id + "@" + dead.worker()), ls(dir.resolve("active")));
+    assertEquals(0, alive.recoverExpired()); // still within the lease
+    Thread.sleep(500);
+    assertEquals(1, alive.recoverExpired());
+    Outbox.Claim again = alive.claim().orElseThrow();
+    assertEquals(id, again.message().id());
+    // The dead worker's late record must not resurrect or delete the taken-back message.
+    assertThrows(LocalIoException.class, () -> dead.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok")));
+    assertEquals(1, alive.stats().active());
+  }
+
+  @Test void deferredWaitsForItsTimeFailedKeepsHistoryUntilRetriedOrRemoved() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    String id = spool.enqueue(envelope("a@example.net", "b@example.net", "c@example.net"), message("partial"));
+    Outbox.Claim c = spool.claim().orElseThrow();
+    Instant later = Instant.now().plusSeconds(3600);
+    spool.record(c, new Outcome(List.of("a@example.net"), List.of("b@example.net"), Map.of("c@example.net", "550 5.1.1 no such user"),
+        later, "b@example.net: 450 mailbox busy", "accepted for 1"));
+    QueuedMessage m = spool.find(id).orElseThrow();
+    assertEquals(State.DEFERRED, m.state());
+    assertEquals(List.of("b@example.net"), m.pending());
+    assertEquals(List.of("a@example.net"), m.delivered());
+    assertEquals(Map.of("c@example.net", "550 5.1.1 no such user"), m.failed());
+    assertEquals(1, m.attempts());
+    assertEquals(later, m.nextAttempt());
+    assertTrue(spool.claim().isEmpty(), "not due yet");
+
+    assertEquals(1, spool.flush());
+    Outbox.Claim c2 = spool.claim().orElseThrow();
+    assertEquals(List.of("b@example.net"), c2.message().pending());
+    spool.record(c2, new Outcome(List.of(), List.of(), Map.of("b@example.net", "gave up"), null, "gave up", "gave up"));
+    m = spool.find(id).orElseThrow();
+    assertEquals(State.FAILED, m.state());
+    assertEquals(2, m.history().size() - 1);
+    assertTrue(spool.claim().isEmpty(), "failed messages are not sent again by themselves");
+    assertEquals(1, spool.stats().failed());
+
+    assertTrue(spool.retry(id));
+    m = spool.find(id).orElseThrow();
+    assertEquals(State.QUEUED, m.state());
+    assertEquals(List.of("b@example.net", "c@example.net"), m.pending().stream().sorted().toList());
+    assertEquals(List.of("a@example.net"), m.delivered());
+    Outbox.Claim c3 = spool.claim().orElseThrow();
+    assertThrows(IllegalStateException.class, () -> spool.remove(id));
+    spool.record(c3, new Outcome(List.of(), List.of("b@example.net"), Map.of(), later, "x", "x"));
+    assertTrue(spool.remove(id));
+    assertFalse(spool.remove(id));
+    assertEquals(0, spool.stats().total());
+    assertEquals(List.of(), ls(dir.resolve("trash")));
+  }
+
+  @Test void deliveredMessagesLeaveTheStore() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    spool.enqueue(envelope("bob@example.net"), message("done"));
+    Outbox.Claim c = spool.claim().orElseThrow();
+    spool.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok"));
+    assertEquals(0, spool.stats().total());
+    for (String d : List.of("tmp", "queued", "deferred", "active", "failed", "trash")) assertEquals(List.of(), ls(dir.resolve(d)), d);
+  }
+
+  @Test void idsAreTimeOrderedAndDistinct() {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    String a = spool.enqueue(envelope("bob@example.net"), message("1"));
+    String b = spool.enqueue(envelope("bob@example.net"), message("2"));
+    assertNotEquals(a, b);
+    assertEquals(a, spool.list().get(0).id().compareTo(b) < 0 ? a : b);
+    assertThrows(IllegalArgumentException.class, () -> spool.find("../etc"));
+  }
+}
