@@ -26,6 +26,6 @@ public record Outcome(List<String> accepted, List<String> pending, Map<String, S
     }
   }
 
-  /** Every recipient accepted: the message leaves the store. */
+  /** Every recipient of this attempt accepted: the message leaves the store unless earlier attempts failed some. */
   public boolean done() { return pending.isEmpty() && failed.isEmpty(); }
 }

@@ -154,7 +154,6 @@ public final class SpoolOutbox implements Outbox {
           size, null);
       Durable.writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
       Durable.syncDirectory(entry);
-      Durable.syncDirectory(tmp);
       Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Durable.syncDirectory(queued);
       return id;
@@ -256,10 +255,11 @@ public final class SpoolOutbox implements Outbox {
     try {
       if (!Files.isDirectory(entry)) throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
       Instant now = clock.instant();
-      if (outcome.done()) {
+      if (outcome.done() && m.failed().isEmpty()) {
+        // Not synced: after a power failure the message may be back and sent again; that is at-least-once
+        // (a crash of the process alone loses no rename). Syncing here would halve the drain rate.
         Path gone = trash.resolve(entry.getFileName());
         Files.move(entry, gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Durable.syncDirectory(active);
         Durable.deleteTree(gone);
         return;
       }
