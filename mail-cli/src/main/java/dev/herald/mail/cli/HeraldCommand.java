@@ -18,6 +18,7 @@ final class HeraldCommand implements Callable<Integer> {
     java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
     m.put("send", SendCommand.class);
     m.put("sendmail", SendmailCommand.class);
+    m.put("queue", QueueCommand.class);
     m.put("check", CheckCommand.class);
     m.put("auth", AuthCommand.class);
     m.put("dev-server", DevServerCommand.class);

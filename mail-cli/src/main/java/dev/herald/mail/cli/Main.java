@@ -78,11 +78,16 @@ public final class Main {
     if (sendmail != null) sendmail.setUnmatchedOptionsArePositionalParams(true);
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.SOFTWARE);
-    for (CommandLine sub : cl.getSubcommands().values()) {
+    exitCodes(cl.getSubcommands().values());
+    return cl;
+  }
+
+  private static void exitCodes(java.util.Collection<CommandLine> commands) {
+    for (CommandLine sub : commands) {
       sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
       sub.getCommandSpec().exitCodeOnExecutionException(ExitCodes.SOFTWARE);
+      exitCodes(sub.getSubcommands().values()); // herald queue list, …
     }
-    return cl;
   }
 
   /** Creates commands and mixins that take the run's {@link CliContext} in their constructor. */

@@ -41,6 +41,7 @@ final class SendCommand implements Callable<Integer> {
   Priority priority;
   final ProfileOptions profileOptions = new ProfileOptions();
   boolean dryRun;
+  boolean queue;
   boolean trace;
   final CommonOptions common;
 
@@ -56,7 +57,8 @@ final class SendCommand implements Callable<Integer> {
         new String[] {"", "Examples:",
             "  herald send --to bob@example.net --subject 'Report' --text 'Attached.' --attach report.pdf",
             "  df -h | herald send --profile work --to ops@example.org --subject \"disk on $(hostname)\"",
-            "  herald send --to a@example.com --subject hi --text hi --set port=2525 --trace"});
+            "  herald send --to a@example.com --subject hi --text hi --set port=2525 --trace",
+            "  herald send --queue --profile laptop --to me@example.org --subject backup --text-file log.txt"});
     s.addOption(Specs.list(Specs.names("--to"), "ADDR", "Recipient; repeatable, or comma-separated.", String.class,
         () -> c.to, v -> c.to = v).build());
     s.addOption(Specs.list(Specs.names("--cc"), "ADDR", "Copy recipient; repeatable, or comma-separated.", String.class,
@@ -87,6 +89,8 @@ final class SendCommand implements Callable<Integer> {
     ProfileOptions.addTo(s, c.profileOptions);
     s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message (and its envelope on stderr); send nothing.",
         v -> c.dryRun = v).build());
+    s.addOption(Specs.flag(Specs.names("--queue"), "Store the message in the profile's queue (queue = NAME) and return at"
+        + " once; 'herald queue run' delivers it, retrying while the server cannot be reached.", v -> c.queue = v).build());
     s.addOption(Specs.flag(Specs.names("--trace"), "Print the protocol dialogue on stderr (secrets redacted).",
         v -> c.trace = v).build());
     CommonOptions.addTo(s, c.common);
@@ -103,6 +107,7 @@ final class SendCommand implements Callable<Integer> {
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       if (dryRun) return dryRun(mailer, email);
+      if (queue) return Queued.enqueue(mailer, profile, () -> mailer.enqueue(email), ctx.quiet() ? null : ctx.out());
       SendReceipt receipt = mailer.send(email);
       for (SendReceipt.Rejection r : receipt.rejected()) ctx.warn(Rejections.describe(r));
       if (!ctx.quiet()) ctx.out().println(SuccessLine.of(receipt, profile, wiring.config(), ctx.env()));

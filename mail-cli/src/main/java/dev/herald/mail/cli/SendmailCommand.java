@@ -31,6 +31,8 @@ final class SendmailCommand implements Callable<Integer> {
   static CommandSpec spec(SendmailCommand c) {
     CommandSpec s = Specs.command(c, "sendmail", new String[] {
         "Send a raw RFC 5322 message from stdin, as /usr/sbin/sendmail does (msmtp-compatible).",
+        "With a profile that names a queue (queue = NAME), the message is stored and accepted at once;"
+            + " 'herald queue run' delivers it.",
         "Bcc headers are always removed; Date and Message-ID are added when missing, From when missing and a"
             + " sender is known. Input is read to the end (a lone '.' does not end it). bin/herald reached"
             + " through a link named 'sendmail' runs this command."},
@@ -70,7 +72,13 @@ final class SendmailCommand implements Callable<Integer> {
     try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       String sender = sender(a, mailer, headers);
       byte[] message = headers.rewrite(List.of("Bcc", "Resent-Bcc"), added(a, headers, sender));
-      SendReceipt receipt = mailer.send(new Envelope(sender, recipients), MessageContent.ofBytes(message));
+      Envelope envelope = new Envelope(sender, recipients);
+      if (mailer.queue().isPresent()) {
+        // A profile with a queue accepts at once (cron on a laptop): the worker delivers later.
+        return Queued.enqueue(mailer, profile, () -> mailer.enqueue(envelope, MessageContent.ofBytes(message)),
+            a.verbose ? ctx.err() : null);
+      }
+      SendReceipt receipt = mailer.send(envelope, MessageContent.ofBytes(message));
       for (SendReceipt.Rejection r : receipt.rejected()) ctx.warn(Rejections.describe(r));
       if (a.verbose) ctx.err().println(SuccessLine.of(receipt, profile, wiring.config(), ctx.env()));
       return ExitCodes.OK;
