@@ -45,6 +45,12 @@ public interface Outbox extends MessageQueue {
   /** Renews this outbox's leases; a worker calls it more often than the lease lasts. */
   void renew();
 
+  /**
+   * Finishes work left off the delivery path (the spool deletes delivered messages' files here);
+   * a worker calls it from its housekeeping thread, {@link #recoverExpired} calls it too.
+   */
+  default void cleanUp() { }
+
   /** Takes back the claims of workers whose lease expired; returns how many. */
   int recoverExpired();
 

@@ -55,6 +55,7 @@ import java.util.stream.Stream;
  * deferred/ID/      waiting for its next attempt (meta.json's next-attempt)
  * active/ID@WORKER/ claimed by WORKER, whose lease is the modification time of workers/WORKER
  * failed/ID/        given up on, with its history
+ * trash/            delivered or removed, to be deleted by {@link #cleanUp()}
  * </pre>
  *
  * A message is written under {@code tmp/}, forced to disk, and renamed into {@code queued/} (the
@@ -200,9 +201,9 @@ public final class SpoolOutbox implements Outbox {
         while ((id = nextCandidate()) != null) {
           Path entry = active.resolve(id + "@" + worker);
           if (Durable.rename(queued.resolve(id), entry)) {
-            QueuedMessage m = read(entry, State.ACTIVE, worker);
-            if (m == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
             Meta meta = meta(entry);
+            if (meta == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
+            QueuedMessage m = meta.message.with(State.ACTIVE, worker);
             return Optional.of(new SpoolClaim(m, new SpooledContent(entry.resolve("message.eml"), m.size(), m.messageId(),
                 meta.eightBit, meta.smtpUtf8), entry));
           }
@@ -257,10 +258,9 @@ public final class SpoolOutbox implements Outbox {
       Instant now = clock.instant();
       if (outcome.done() && m.failed().isEmpty()) {
         // Not synced: after a power failure the message may be back and sent again; that is at-least-once
-        // (a crash of the process alone loses no rename). Syncing here would halve the drain rate.
-        Path gone = trash.resolve(entry.getFileName());
-        Files.move(entry, gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Durable.deleteTree(gone);
+        // (a crash of the process alone loses no rename). Deleting the files is left to cleanUp(), off the
+        // delivery path: an unlink costs more than the whole send on some file systems.
+        Files.move(entry, trash.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return;
       }
       List<String> delivered = new ArrayList<>(m.delivered());
@@ -300,6 +300,15 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
+  /** Deletes the delivered and removed messages that wait in {@code trash/}. */
+  @Override public void cleanUp() {
+    try {
+      for (String gone : names(trash)) Durable.deleteTree(trash.resolve(gone));
+    } catch (IOException | UncheckedIOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot empty " + trash + ": " + e.getMessage());
+    }
+  }
+
   @Override public int recoverExpired() {
     try {
       ensureCreated();
@@ -323,7 +332,7 @@ public final class SpoolOutbox implements Outbox {
         Path p = tmp.resolve(stale);
         if (newest(p).isBefore(now.minus(STALE_TMP))) Durable.deleteTree(p); // an enqueue that died half-way: never visible
       }
-      for (String gone : names(trash)) Durable.deleteTree(trash.resolve(gone));
+      cleanUp();
       return n;
     } catch (IOException e) {
       throw new LocalIoException("cannot take back expired claims in queue " + name + ": " + reason(e), e);

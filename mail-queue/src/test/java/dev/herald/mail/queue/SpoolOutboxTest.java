@@ -176,6 +176,8 @@ class SpoolOutboxTest {
     Outbox.Claim c = spool.claim().orElseThrow();
     spool.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok"));
     assertEquals(0, spool.stats().total());
+    assertEquals(1, ls(dir.resolve("trash")).size(), "deleted off the delivery path");
+    spool.cleanUp();
     for (String d : List.of("tmp", "queued", "deferred", "active", "failed", "trash")) assertEquals(List.of(), ls(dir.resolve(d)), d);
   }
 
