@@ -1,6 +1,8 @@
 package dev.herald.mail.queue;
 
 import dev.herald.mail.Address;
+import dev.herald.mail.Email;
+import dev.herald.mail.Mailer;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MessageContent;
@@ -185,6 +187,15 @@ public final class JdbcOutbox implements Outbox {
     } catch (SQLException | IOException e) {
       throw failure("store the message", e);
     }
+  }
+
+  /**
+   * {@link #enqueue(Connection, Envelope, MessageContent)} for an {@link Email}: the mailer's profile
+   * defaults applied and the message rendered first, as {@link Mailer#enqueue(Email)} does.
+   */
+  public String enqueue(Connection connection, Mailer mailer, Email email) {
+    Email complete = mailer.withDefaults(email);
+    return enqueue(connection, Envelope.of(complete), complete.render());
   }
 
   private String insert(Connection c, Envelope envelope, MessageContent content) throws SQLException, IOException {

@@ -73,7 +73,15 @@ class JdbcOutboxIT {
   private static final Envelope ENVELOPE = new Envelope("shop@example.org", List.of("buyer@example.net"));
 
   @Test void enqueuedInTheCallersTransactionOrNotAtAll() throws Exception {
-    JdbcOutbox outbox = closing(pg.outbox(Duration.ofMinutes(5)));
+    // As the README shows it: the profile names a jdbc store; the application passes its connection.
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseString(
+        "herald.queues.db { type = jdbc, url = \"" + pg.url() + "\", username = postgres }")
+        .withValue("herald.profiles.shop", server.profile().withFallback(com.typesafe.config.ConfigFactory.parseString(
+            "queue = db, from = \"shop@example.org\"")).root());
+    Mailer mailer = closing(dev.herald.mail.MailerFactory.of(dev.herald.mail.Providers.discover(),
+        dev.herald.mail.HeraldConfig.of(config)).create("shop", dev.herald.mail.spi.TraceListener.NONE, w -> { }));
+    JdbcOutbox outbox = (JdbcOutbox) mailer.queue().orElseThrow();
+    assertTrue(outbox.describe().startsWith("db (jdbc jdbc:postgresql://127.0.0.1:"), outbox.describe());
     outbox.stats(); // the table exists from here on
     try (Connection c = pg.connect()) {
       c.setAutoCommit(false);
@@ -87,15 +95,16 @@ class JdbcOutboxIT {
       try (Statement s = c.createStatement()) {
         s.execute("INSERT INTO orders (item) VALUES ('committed')");
       }
-      MessageContent m = message("order 2");
-      String id = outbox.enqueue(c, ENVELOPE, m);
+      String id = outbox.enqueue(c, mailer, Email.builder().to("buyer@example.net").subject("order 2").text("thanks").build());
       assertEquals(0, outbox.stats().total(), "not visible before the commit");
       c.commit();
-      assertEquals(State.QUEUED, outbox.find(id).orElseThrow().state());
+      QueuedMessage queued = outbox.find(id).orElseThrow();
+      assertEquals(State.QUEUED, queued.state());
+      assertEquals("shop@example.org", queued.sender(), "the profile's from");
       List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-      assertEquals(1, OutboxWorker.builder(outbox, mailer()).listener((q, o) -> outcomes.add(o)).build().runOnce());
+      assertEquals(1, OutboxWorker.builder(outbox, mailer).listener((q, o) -> outcomes.add(o)).build().runOnce());
       RecordedMessage got = server.takeMessage(Duration.ofSeconds(5));
-      assertEquals(m.messageId().orElseThrow(), got.header("Message-ID").orElseThrow());
+      assertEquals(queued.messageId(), got.header("Message-ID").orElseThrow());
       assertEquals("order 2", got.subject());
       assertEquals(0, outbox.stats().total());
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
