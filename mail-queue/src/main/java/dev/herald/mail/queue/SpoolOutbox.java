@@ -1,11 +1,5 @@
 package dev.herald.mail.queue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValueFactory;
 import dev.herald.mail.Address;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.LocalIoException;
@@ -13,6 +7,7 @@ import dev.herald.mail.MessageContent;
 import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.queue.QueuedMessage.State;
 import dev.herald.mail.queue.internal.Durable;
+import dev.herald.mail.queue.internal.Json;
 import dev.herald.mail.queue.internal.SpooledContent;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -534,6 +529,7 @@ public final class SpoolOutbox implements Outbox {
   }
 
   /** The entry's meta.json; null when the entry is gone (claimed or removed meanwhile) or is not a message. */
+  @SuppressWarnings("unchecked")
   private static Meta meta(Path entry) throws IOException {
     String text;
     try {
@@ -541,14 +537,28 @@ public final class SpoolOutbox implements Outbox {
     } catch (NoSuchFileException e) {
       return null;
     }
-    Config c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-    Map<String, String> failedMap = new LinkedHashMap<>();
-    for (Config f : c.getConfigList("failed")) failedMap.put(f.getString("recipient"), f.getString("reason"));
-    QueuedMessage q = new QueuedMessage(c.getString("id"), c.getString("message-id"), State.QUEUED, c.getString("sender"),
-        c.getStringList("pending"), c.getStringList("delivered"), failedMap, Instant.parse(c.getString("created")),
-        c.getInt("attempts"), c.getIsNull("next-attempt") ? null : Instant.parse(c.getString("next-attempt")),
-        c.getIsNull("last-error") ? null : c.getString("last-error"), c.getStringList("history"), c.getLong("size"), null);
-    return new Meta(q, c.getBoolean("8bit"), c.getBoolean("smtputf8"));
+    try {
+      Map<String, Object> c = (Map<String, Object>) Json.parse(text);
+      Map<String, String> failedMap = new LinkedHashMap<>();
+      for (Object o : (List<Object>) c.get("failed")) {
+        Map<String, Object> f = (Map<String, Object>) o;
+        failedMap.put((String) f.get("recipient"), (String) f.get("reason"));
+      }
+      Object next = c.get("next-attempt");
+      QueuedMessage q = new QueuedMessage((String) c.get("id"), (String) c.get("message-id"), State.QUEUED, (String) c.get("sender"),
+          strings(c.get("pending")), strings(c.get("delivered")), failedMap, Instant.parse((String) c.get("created")),
+          ((Number) c.get("attempts")).intValue(), next == null ? null : Instant.parse((String) next), (String) c.get("last-error"),
+          strings(c.get("history")), ((Number) c.get("size")).longValue(), null);
+      return new Meta(q, Boolean.TRUE.equals(c.get("8bit")), Boolean.TRUE.equals(c.get("smtputf8")));
+    } catch (RuntimeException e) {
+      throw new IOException(entry.resolve("meta.json") + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> strings(Object list) {
+    List<String> out = new ArrayList<>();
+    for (Object o : (List<?>) list) out.add((String) o);
+    return out;
   }
 
   private static byte[] json(QueuedMessage m, boolean eightBit, boolean smtpUtf8) {
@@ -559,7 +569,12 @@ public final class SpoolOutbox implements Outbox {
     o.put("pending", m.pending());
     o.put("delivered", m.delivered());
     List<Map<String, String>> f = new ArrayList<>();
-    m.failed().forEach((r, why) -> f.add(Map.of("recipient", r, "reason", why)));
+    m.failed().forEach((r, why) -> {
+      Map<String, String> x = new LinkedHashMap<>();
+      x.put("recipient", r);
+      x.put("reason", why);
+      f.add(x);
+    });
     o.put("failed", f);
     o.put("created", m.created().toString());
     o.put("attempts", m.attempts());
@@ -569,8 +584,7 @@ public final class SpoolOutbox implements Outbox {
     o.put("size", m.size());
     o.put("8bit", eightBit);
     o.put("smtputf8", smtpUtf8);
-    String text = ConfigValueFactory.fromMap(o).render(ConfigRenderOptions.concise().setJson(true).setFormatted(true));
-    return (text + "\n").getBytes(StandardCharsets.UTF_8);
+    return Json.write(o).getBytes(StandardCharsets.UTF_8);
   }
 
   private static String stamp(Instant t) { return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); }

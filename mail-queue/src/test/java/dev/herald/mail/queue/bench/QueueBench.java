@@ -26,7 +26,10 @@ import java.util.concurrent.Future;
  * thread and from four; the spool drained by one worker thread on one connection. Each message is
  * built and rendered afresh, as an application would. Prints one JSON line per round, then medians.
  *
- * <p>usage: QueueBench --port P [--n N] [--rounds R] [--dir SPOOL_PARENT]
+ * <p>With {@code --jdbc URL} (a PostgreSQL database, user {@code postgres}), the same for the jdbc
+ * store: enqueue from one thread and four (each a committed transaction), drained by one worker.
+ *
+ * <p>usage: QueueBench --port P [--n N] [--rounds R] [--dir SPOOL_PARENT] [--jdbc URL]
  */
 public final class QueueBench {
   private QueueBench() {}
@@ -34,12 +37,14 @@ public final class QueueBench {
   public static void main(String[] args) throws Exception {
     int port = 0, n = 2000, rounds = 3;
     Path parent = Path.of("target/tmp");
+    String jdbc = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--n" -> n = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--dir" -> parent = Path.of(args[++i]);
+        case "--jdbc" -> jdbc = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -48,9 +53,24 @@ public final class QueueBench {
     Map<String, Object> profile = Map.of("transport", "smtp", "host", "127.0.0.1", "port", port, "tls", "none",
         "max-connections", 1, "from", "bench@example.org");
     List<double[]> results = new ArrayList<>();
+    List<double[]> pg = new ArrayList<>();
     try (Mailer mailer = Mailer.fromProfile(ConfigFactory.parseMap(profile))) {
       round(mailer, parent, Math.max(200, n / 4), -1); // warm-up, not reported
-      for (int r = 0; r < rounds; r++) results.add(round(mailer, parent, n, r));
+      for (int r = 0; r < rounds; r++) {
+        results.add(round(mailer, parent, n, r));
+        if (jdbc != null) pg.add(jdbcRound(mailer, jdbc, n, r));
+      }
+    }
+    if (jdbc != null) {
+      String[] pgNames = {"pg_enqueue_1_thread_msgs_per_s", "pg_enqueue_4_threads_msgs_per_s", "pg_drain_1_thread_msgs_per_s"};
+      StringBuilder sb = new StringBuilder("{\"median\": true, \"store\": \"jdbc\", \"n\": " + n);
+      for (int k = 0; k < pgNames.length; k++) {
+        List<Double> v = new ArrayList<>();
+        for (double[] x : pg) v.add(x[k]);
+        Collections.sort(v);
+        sb.append(String.format(", \"%s\": %.0f", pgNames[k], v.get(v.size() / 2)));
+      }
+      System.out.println(sb.append('}'));
     }
     String[] names = {"direct_send_msgs_per_s", "enqueue_1_thread_msgs_per_s", "enqueue_4_threads_msgs_per_s", "drain_1_thread_msgs_per_s"};
     StringBuilder sb = new StringBuilder("{\"median\": true, \"n\": " + n + ", \"rounds\": " + rounds);
@@ -118,6 +138,45 @@ public final class QueueBench {
           round, n, direct, enqueue1, enqueue4, drain, drain / direct);
     }
     return new double[] {direct, enqueue1, enqueue4, drain};
+  }
+
+  private static double[] jdbcRound(Mailer mailer, String url, int n, int round) throws Exception {
+    try (dev.herald.mail.queue.JdbcOutbox box = dev.herald.mail.queue.JdbcOutbox.open("bench", url,
+        () -> java.sql.DriverManager.getConnection(url, "postgres", ""), Duration.ofMinutes(5), 4)) {
+      box.stats();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Email e = mailer.withDefaults(email(i));
+        box.enqueue(Envelope.of(e), e.render());
+      }
+      double enqueue1 = n / seconds(t0);
+      t0 = System.nanoTime();
+      OutboxWorker.builder(box, mailer).threads(1).build().runOnce();
+      double drain = n / seconds(t0);
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      t0 = System.nanoTime();
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int from = t;
+        fs.add(pool.submit(() -> {
+          for (int i = from; i < n; i += 4) {
+            Email e = mailer.withDefaults(email(i));
+            box.enqueue(Envelope.of(e), e.render());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) f.get();
+      double enqueue4 = n / seconds(t0);
+      pool.shutdown();
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+           java.sql.Statement s = c.createStatement()) {
+        s.execute("TRUNCATE herald_outbox");
+      }
+      System.out.printf("{\"round\": %d, \"store\": \"jdbc\", \"n\": %d, \"pg_enqueue_1_thread_msgs_per_s\": %.0f,"
+          + " \"pg_enqueue_4_threads_msgs_per_s\": %.0f, \"pg_drain_1_thread_msgs_per_s\": %.0f}%n", round, n, enqueue1, enqueue4, drain);
+      return new double[] {enqueue1, enqueue4, drain};
+    }
   }
 
   private static double seconds(long t0) { return (System.nanoTime() - t0) / 1e9; }
