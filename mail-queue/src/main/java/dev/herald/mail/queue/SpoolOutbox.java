@@ -171,9 +171,18 @@ public final class SpoolOutbox implements Outbox {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
+  /** Creates the spool's directories, readable by their owner alone (messages are private), when they are missing. */
   private void ensureCreated() throws IOException {
     if (created) return;
-    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash)) Files.createDirectories(d);
+    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash)) {
+      if (Files.isDirectory(d)) continue;
+      try {
+        Files.createDirectories(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(d); // not a POSIX file system
+      }
+    }
     created = true;
   }
 
@@ -315,7 +324,7 @@ public final class SpoolOutbox implements Outbox {
         String owner = name.substring(at + 1);
         if (owner.equals(worker) || alive(owner, now)) continue;
         if (Durable.rename(active.resolve(name), queued.resolve(name.substring(0, at)))) {
-          LOG.log(System.Logger.Level.INFO, "took back " + name.substring(0, at) + " from worker " + owner + ", whose lease expired");
+          LOG.log(System.Logger.Level.DEBUG, "took back " + name.substring(0, at) + " from worker " + owner + ", whose lease expired");
           n++;
         }
       }

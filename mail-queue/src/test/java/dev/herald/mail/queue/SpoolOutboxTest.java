@@ -51,6 +51,8 @@ class SpoolOutboxTest {
     assertEquals(List.of(id), ls(dir.resolve("queued")));
     assertEquals(List.of("message.eml", "meta.json"), ls(dir.resolve("queued").resolve(id)));
     assertEquals(List.of(), ls(dir.resolve("tmp")));
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("queued"))), "messages are private");
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     content.writeTo(expected);
     assertEquals(expected.toString(StandardCharsets.UTF_8),
