@@ -1,5 +1,6 @@
 package dev.herald.mail.testkit;
 
+import dev.herald.mail.internal.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -138,12 +139,15 @@ public final class DevServer implements AutoCloseable {
     closed.countDown();
   }
 
-  /** The summary line for a message: {@code received <ID> from SENDER to RCPT… (N bytes, tls=…, auth=…)}. */
+  /**
+   * The summary line for a message: {@code received <ID> from SENDER to RCPT… (N bytes, tls=…, auth=…)}.
+   * Everything in it came from the network, so control characters are escaped (no terminal escapes).
+   */
   public static String summary(RecordedMessage m) {
     String id = m.header("Message-ID").orElse("(no Message-ID)");
     String from = m.envelope().sender().isEmpty() ? "<>" : m.envelope().sender();
-    return "received " + id + " from " + from + " to " + String.join(", ", m.envelope().recipients())
-        + " (" + m.size() + " bytes, tls=" + m.tls() + ", auth=" + m.authenticatedUser().orElse("none") + ")";
+    return Printable.escape("received " + id + " from " + from + " to " + String.join(", ", m.envelope().recipients())
+        + " (" + m.size() + " bytes, tls=" + m.tls() + ", auth=" + m.authenticatedUser().orElse("none") + ")");
   }
 
   private static void report(RecordedMessage m, Path saveDir, PrintStream out) {
