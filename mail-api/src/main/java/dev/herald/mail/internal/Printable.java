@@ -44,6 +44,15 @@ public final class Printable {
     return sb.toString();
   }
 
+  /**
+   * {@link #escape} for a message that must stay on one line and read as prose: each line break
+   * ({@code CRLF}, {@code CR} or {@code LF}) becomes one space first.
+   */
+  public static String oneLine(String s) {
+    if (s == null) return "null";
+    return escape(s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
+  }
+
   /** C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F). */
   public static boolean isControl(char c) {
     return c < 0x20 || (c >= 0x7f && c <= 0x9f);

@@ -44,17 +44,14 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
       err.println("herald: " + ex.getMessage());
       err.println("herald: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
     } else if (code == ExitCodes.SOFTWARE) {
-      err.println("herald: internal error: " + oneLine(ex.toString()));
+      err.println("herald: internal error: " + Printable.oneLine(ex.toString()));
       err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
     } else {
-      err.println("herald: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + oneLine(me.hint().get()));
+      // One line, and no control character reaches the terminal: a message may quote a hostile server.
+      err.println("herald: " + Printable.oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + Printable.oneLine(me.hint().get()));
     }
     if (ctx.verbose()) ex.printStackTrace(err);
   }
 
-  /** One line, and no control character reaches the terminal (a message may quote a hostile server). */
-  private static String oneLine(String s) {
-    return Printable.escape(s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
-  }
 }

@@ -67,6 +67,24 @@ class DevServerTest {
     assertTrue(text.contains("saved " + saved.get(0)), text);
   }
 
+  @Test void aClientCannotWriteEscapeSequencesToTheTerminal() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    try (DevServer d = DevServer.start(DevServer.Options.defaults().withPort(0), out);
+         RawSmtpClient c = new RawSmtpClient(d.server().host(), d.server().port())) {
+      c.reply();
+      c.command("EHLO dev");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<b@example.net>");
+      c.command("DATA");
+      assertTrue(c.command("Message-ID: <\u001b[2J\u001b[31mx\u0007@example.org>\r\nSubject: dev\r\n\r\nhello\r\n.").get(0).startsWith("250"));
+      c.command("QUIT");
+    }
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("received <\\x1b[2J\\x1b[31mx\\x07@example.org> from a@example.org"), text);
+    assertFalse(text.contains("\u001b") || text.contains("\u0007"), text);
+  }
+
   @Test void runBlocksUntilInterrupted() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);

@@ -137,7 +137,7 @@ public record TokenErrors(Provider provider, String endpoint, String profileName
   static String detail(TokenResponse r) {
     String d = r.error() + (r.errorDescription() == null || r.errorDescription().isBlank() ? ""
         : ": " + r.errorDescription().strip());
-    d = Printable.escape(d);
+    d = Printable.oneLine(d);
     return d.length() > 300 ? d.substring(0, 300) + "…" : d;
   }
 }

@@ -120,7 +120,7 @@ final class CertificateWitness extends X509ExtendedTrustManager {
     X509Certificate leaf = r.chain.length > 0 ? r.chain[0] : null;
     Instant now = Instant.now();
     if (leaf == null) {
-      return new TlsException(of + " could not be verified: " + r.getMessage(), stage, 0, null, null, null, cause);
+      return new TlsException(of + " could not be verified: " + Printable.escape(r.getMessage()), stage, 0, null, null, null, cause);
     }
     if (has(r, BasicReason.EXPIRED, CertificateExpiredException.class)) {
       X509Certificate x = first(r.chain, c -> c.getNotAfter().toInstant().isBefore(now), leaf);

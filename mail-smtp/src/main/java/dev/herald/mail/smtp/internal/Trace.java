@@ -38,6 +38,7 @@ public final class Trace {
   public void info(String line) { emit(Direction.INFO, line); }
 
   private void emit(Direction d, String raw) {
+    if (!toListener && !LOG.isLoggable(Level.DEBUG)) return;  // every reply line passes here: nothing to do unless traced
     // Server lines (and anything quoted from them) reach terminals and logs: control characters escaped.
     String line = Printable.escape(raw);
     if (toListener) listener.line(d, line);
