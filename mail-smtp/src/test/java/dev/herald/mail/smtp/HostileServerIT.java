@@ -17,6 +17,7 @@ import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.TransientMailException;
 import dev.herald.mail.smtp.testing.RecordingTrace;
+import dev.herald.mail.smtp.testing.Resources;
 import dev.herald.mail.spi.Credentials;
 import dev.herald.mail.spi.TransportContext;
 import dev.herald.mail.testkit.MockSmtpServer;
@@ -26,9 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,17 +41,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class HostileServerIT {
   private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Resources opened = new Resources();
   private final RecordingTrace trace = new RecordingTrace();
 
   @AfterEach void closeAll() throws Exception {
-    for (AutoCloseable c : closeables) c.close();
+    opened.closeAll();
   }
 
   private MockSmtpServer start(MockSmtpServer.Builder b) {
-    MockSmtpServer s = b.build().start();
-    closeables.add(s);
-    return s;
+    return opened.start(b);
   }
 
   private SmtpTransport transport(MockSmtpServer server, Object... overrides) {
@@ -61,9 +58,7 @@ class HostileServerIT {
     m.put("timeouts.connect", "3s");
     for (int i = 0; i < overrides.length; i += 2) m.put((String) overrides[i], overrides[i + 1]);
     Config profile = ConfigFactory.parseMap(m, "test overrides").withFallback(server.profile());
-    SmtpTransport t = (SmtpTransport) new SmtpTransportFactory().create(profile, new TransportContext(Credentials.NONE, trace, w -> { }));
-    closeables.add(t);
-    return t;
+    return opened.add((SmtpTransport) new SmtpTransportFactory().create(profile, new TransportContext(Credentials.NONE, trace, w -> { })));
   }
 
   private static TlsException refused(SmtpTransport t) {

@@ -94,8 +94,13 @@ class ReplyTimeoutIT {
   private static final long TIMEOUT_MS = 1200;
 
   private static SmtpTransport transport(MockSmtpServer server) {
+    return transport(server, server.port());
+  }
+
+  /** Aimed at {@code port} (a proxy in front of the server), trusting the server's certificate. */
+  private static SmtpTransport transport(MockSmtpServer server, int port) {
     Config profile = ConfigFactory.parseMap(Map.of("timeouts.reply", TIMEOUT_MS + "ms", "timeouts.data-end", TIMEOUT_MS + "ms",
-        "timeouts.connect", "3s"), "test").withFallback(server.profile());
+        "timeouts.connect", "3s", "port", port), "test").withFallback(server.profile());
     return (SmtpTransport) new SmtpTransportFactory().create(profile, new TransportContext(Credentials.NONE, TraceListener.NONE, w -> { }));
   }
 
@@ -148,5 +153,61 @@ class ReplyTimeoutIT {
 
   @Test void drippedEndOfDataReplyTimesOutOverTls() {
     timesOutInTime(MockSmtpServer.builder().tls(TlsMode.IMPLICIT), Stage.DATA_END, Stage.DATA_END, ReplyTimeoutIT::send);
+  }
+
+  // ---- the TLS handshake (implicit TLS), bounded as a whole by the reply timeout as well
+
+  /** Accepts one connection and relays it to {@code port}, the server's bytes one every {@code every}. */
+  private static ServerSocket drippingProxy(int port, Duration every) throws IOException {
+    ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      try (Socket client = ss.accept(); Socket upstream = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        Thread up = new Thread(() -> {
+          try {
+            client.getInputStream().transferTo(upstream.getOutputStream());
+          } catch (IOException ignored) {
+            // either side went away
+          }
+        });
+        up.setDaemon(true);
+        up.start();
+        InputStream in = upstream.getInputStream();
+        OutputStream out = client.getOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+          out.write(b);
+          out.flush();
+          Thread.sleep(every.toMillis());
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // the client gave up
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return ss;
+  }
+
+  @Test void drippedTlsHandshakeTimesOut() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(TlsMode.IMPLICIT).build().start();
+         ServerSocket proxy = drippingProxy(server.port(), Duration.ofMillis(100));   // a ~1 KB handshake: 100 s
+         SmtpTransport t = transport(server, proxy.getLocalPort())) {
+      long start = System.nanoTime();
+      TransientMailException e = assertThrows(TransientMailException.class, t::check);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(Stage.CONNECT, e.stage(), e.getMessage());
+      assertTrue(e.getMessage().contains("TLS handshake") && e.getMessage().contains("within " + TIMEOUT_MS + " ms"), e.getMessage());
+      assertTrue(ms < TIMEOUT_MS + 1500, "a dripping server held the client for " + ms + " ms");
+    }
+  }
+
+  @Test void silentTlsServerIsATimeoutNotATlsFailure() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(TlsMode.IMPLICIT).build().start();
+         ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         SmtpTransport t = transport(server, silent.getLocalPort())) {
+      TransientMailException e = assertThrows(TransientMailException.class, t::check);
+      assertEquals(Stage.CONNECT, e.stage(), e.getMessage());
+      assertTrue(e.getMessage().contains("did not complete within " + TIMEOUT_MS + " ms"), e.getMessage());
+    }
   }
 }

@@ -56,26 +56,24 @@ final class CertificateWitness extends X509ExtendedTrustManager {
   }
 
   @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    try {
-      jdk.checkServerTrusted(chain, authType, socket);
-      leafInDate(chain);
-    } catch (CertificateException e) {
-      throw new Refused(chain, e);
-    }
+    witnessed(chain, () -> jdk.checkServerTrusted(chain, authType, socket));
   }
 
   @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    try {
-      jdk.checkServerTrusted(chain, authType, engine);
-      leafInDate(chain);
-    } catch (CertificateException e) {
-      throw new Refused(chain, e);
-    }
+    witnessed(chain, () -> jdk.checkServerTrusted(chain, authType, engine));
   }
 
   @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    witnessed(chain, () -> jdk.checkServerTrusted(chain, authType));
+  }
+
+  private interface Check {
+    void run() throws CertificateException;
+  }
+
+  private static void witnessed(X509Certificate[] chain, Check jdkCheck) throws CertificateException {
     try {
-      jdk.checkServerTrusted(chain, authType);
+      jdkCheck.run();
       leafInDate(chain);
     } catch (CertificateException e) {
       throw new Refused(chain, e);

@@ -192,10 +192,10 @@ public final class Session implements AutoCloseable {
     readDeadline = System.nanoTime() + replyMillis * 1_000_000L;
     try {
       return tls.get().handshake(socket, settings.host(), settings.port(), replyMillis, stage);
-    } catch (TlsException e) {
+    } catch (MailException e) {
       // The watchdog closed the socket: report the timeout, not the closed socket it caused.
       if (!readTimedOut) throw e;
-      throw Tls.timedOut(settings.host(), settings.port(), stage, e.getCause());
+      throw Tls.timedOut(settings.host(), settings.port(), replyMillis, stage, e.getCause());
     } finally {
       readDeadline = 0;
     }
