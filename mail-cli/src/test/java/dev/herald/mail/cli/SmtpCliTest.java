@@ -152,7 +152,8 @@ class SmtpCliTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(75, r.code(), r::toString);
     assertTrue(r.err().contains("did not answer within 1 s"), r::toString);
-    assertTrue(ms < 4000, "herald check took " + ms + " ms against a dripping server with timeouts.reply = 1s");
+    // The whole greeting would take ~11 s; the bound leaves room for the CLI's own start on a loaded machine.
+    assertTrue(ms < 5000, "herald check took " + ms + " ms against a dripping server with timeouts.reply = 1s");
   }
 
   @Test void escapeSequencesFromTheServerNeverReachTheTerminal() throws Exception {
