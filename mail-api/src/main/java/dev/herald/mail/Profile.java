@@ -23,9 +23,12 @@ import java.util.TreeSet;
  */
 public record Profile(String name, String transport, Config settings) {
 
-  /** Keys every profile may set, whatever its transport. */
+  /**
+   * Keys every profile may set, whatever its transport; {@code aliases} and {@code local-domain} turn
+   * the bare user names of sendmail mode into addresses.
+   */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "aliases", "local-domain");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
@@ -60,9 +63,31 @@ public record Profile(String name, String transport, Config settings) {
               + where(e.getValue()) + "; keys of transport " + transport + ": " + String.join(", ", known));
         }
       }
+      checkLocalRecipientKeys(name, merged);
       return new Profile(name, transport, merged.withFallback(defaults).resolve());
     } catch (ConfigException e) {
       throw new InvalidConfigException("profile '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code aliases} names a file; {@code local-domain} is a domain (bare names become name@domain). */
+  private static void checkLocalRecipientKeys(String name, Config merged) {
+    for (String key : List.of("aliases", "local-domain")) {
+      if (!merged.hasPath(key)) continue;
+      ConfigValue v = merged.getValue(key);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw new InvalidConfigException(key + " in profile '" + name + "' at " + where(v) + " must be a string, got "
+            + v.render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    }
+    String domain = merged.hasPath("local-domain") ? merged.getString("local-domain").strip() : "";
+    if (domain.isEmpty()) return;
+    try {
+      if (domain.indexOf('@') >= 0) throw new InvalidMessageException(domain);
+      Address.parse("postmaster@" + domain);
+    } catch (InvalidMessageException e) {
+      throw new InvalidConfigException("local-domain = \"" + domain + "\" in profile '" + name + "' at "
+          + where(merged.getValue("local-domain")) + " is not a domain name; write it as example.org");
     }
   }
 

@@ -47,6 +47,12 @@ final class RawHeaders {
 
   boolean has(String name) { return fields.stream().anyMatch(f -> f.name().equalsIgnoreCase(name)); }
 
+  /** Whether any of the named fields is present. */
+  boolean has(String... names) {
+    for (String n : names) if (has(n)) return true;
+    return false;
+  }
+
   /** Every value of the field, unfolded, as UTF-8 text. */
   List<String> values(String name) {
     List<String> out = new ArrayList<>();
