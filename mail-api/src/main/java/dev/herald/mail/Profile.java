@@ -35,6 +35,7 @@ public record Profile(String name, String transport, Config settings) {
       Config merged = user;
       Set<String> seen = new LinkedHashSet<>();
       Config current = user;
+      Config presets = ConfigFactory.empty();
       while (current.hasPath("preset")) {
         String preset = current.getString("preset");
         String path = ConfigUtil.joinPath("herald", "presets", preset);
@@ -46,6 +47,7 @@ public record Profile(String name, String transport, Config settings) {
         }
         current = root.getConfig(path);
         merged = merged.withFallback(current);
+        presets = presets.withFallback(current);
       }
       if (!merged.hasPath("transport")) {
         throw new InvalidConfigException("profile '" + name + "' at " + where(user.root())
@@ -57,6 +59,9 @@ public record Profile(String name, String transport, Config settings) {
       for (Map.Entry<String, ConfigValue> e : merged.root().entrySet()) {
         String key = e.getKey();
         if (!COMMON_KEYS.contains(key) && !defaults.root().containsKey(key)) {
+          if (!user.hasPath(key) && presets.hasPath("transport") && !presets.getString("transport").equals(transport)) {
+            throw transportAndPresetDiffer(name, user, presets.getString("transport"));
+          }
           Set<String> known = new TreeSet<>(defaults.root().keySet());
           known.addAll(COMMON_KEYS);
           throw new InvalidConfigException("unknown key '" + key + "' in profile '" + name + "' at "
@@ -68,6 +73,29 @@ public record Profile(String name, String transport, Config settings) {
     } catch (ConfigException e) {
       throw new InvalidConfigException("profile '" + name + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A profile that keeps its own transport (the built-in outbox's {@code file}) under a preset made for
+   * another ({@code --set preset=mailpit}): the preset's keys cannot apply. Says what was combined, and how
+   * to give the preset a profile of its own.
+   */
+  private static InvalidConfigException transportAndPresetDiffer(String name, Config user, String presetTransport) {
+    String preset = user.getString("preset");
+    return new InvalidConfigException("profile '" + name + "' uses transport " + user.getString("transport") + " ("
+        + origin(user.getValue("transport")) + "), but preset '" + preset + "' (" + origin(user.getValue("preset"))
+        + ") is made for transport " + presetTransport + ": a profile cannot have both", null, 0, null, null,
+        "give the preset a profile of its own: --set herald.profiles." + preset
+            + ".preset=" + preset + " --profile " + preset + ", or herald.profiles.NAME { preset = " + preset
+            + " } in herald.conf", null);
+  }
+
+  /** Where a value was set, for people: the file and line, the --set option, or Herald's built-in defaults. */
+  private static String origin(ConfigValue v) {
+    var o = v.origin();
+    if (o.filename() != null) return o.filename() + ":" + o.lineNumber();
+    if (o.url() != null || o.resource() != null) return "built in";
+    return o.description() == null ? "?" : o.description().replaceFirst("^merge of ", "");
   }
 
   /** {@code aliases} names a file; {@code local-domain} is a domain (bare names become name@domain). */

@@ -46,10 +46,24 @@ final class ProfilesCommand implements Callable<Integer> {
       Config preset = config.root().getConfig(com.typesafe.config.ConfigUtil.joinPath("herald", "presets", name));
       String parent = preset.hasPath("preset") ? "  (preset " + preset.getString("preset") + ")" : "";
       String d = preset.hasPath("description") ? "  - " + preset.getString("description") : "";
-      out.println(("  " + pad(name, pw) + "  " + endpoint(preset) + parent + d).stripTrailing());
+      out.println(("  " + pad(name, pw) + "  " + endpoint(effective(config, name, preset)) + parent + d).stripTrailing());
     }
     if (config.presetNames().isEmpty()) out.println("  (none)");
     return ExitCodes.OK;
+  }
+
+  /**
+   * The preset as a profile made of it alone would see it: its own keys over the presets it names over
+   * its transport's defaults ({@code gmail-implicit} shows gmail's host). A preset that does not resolve
+   * alone is shown as written.
+   */
+  private static Config effective(HeraldConfig config, String name, Config preset) {
+    try {
+      return config.profile("preset " + name, com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("preset", name)))
+          .settings();
+    } catch (MailException e) {
+      return preset;
+    }
   }
 
   private static String summary(Profile p) {

@@ -376,4 +376,30 @@ class CliTest {
     assertTrue(m.contains("Content-Type: text/plain; charset=UTF-8"), m);
     assertEquals("héllo\r\nwörld\r\n", parse(m).getContent());
   }
+
+  // ---- what a new user tried ----
+
+  @Test void aPresetOnTheBuiltInOutboxSaysWhatWasCombinedAndWhatToDo() {
+    Result r = new CliRunner(home).terminal().run("send", "--set", "preset=mailpit", "--to", "a@example.com",
+        "--subject", "x", "--text", "y");
+    assertEquals(78, r.code(), r::toString);
+    assertTrue(r.err().contains("profile 'outbox' uses transport file (built in), but preset 'mailpit' (--set preset)"
+        + " is made for transport smtp"), r::toString);
+    assertTrue(r.err().contains("herald: hint: give the preset a profile of its own: --set herald.profiles.mailpit.preset=mailpit"
+        + " --profile mailpit"), r::toString);
+    assertFalse(r.err().contains("jar:") || r.err().contains(".conf @"), "no line inside a jar: " + r);
+    assertEquals(2, r.err().lines().count(), r::toString);
+    Result hinted = new CliRunner(home).terminal().run("config", "--set", "herald.profiles.mailpit.preset=mailpit",
+        "--profile", "mailpit");
+    assertEquals(0, hinted.code(), hinted::toString);
+    assertTrue(hinted.out().contains("port = 1025"), hinted::toString);
+  }
+
+  @Test void profilesShowWhatEachPresetEffectivelyMeans() {
+    Result r = new CliRunner(home).terminal().run("profiles");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("  gmail-implicit    smtp.gmail.com:465 tls=implicit  (preset gmail)"), r::toString);
+    assertTrue(r.out().contains("  mailhog           localhost:1025 tls=none  (preset mailpit)"), r::toString);
+    assertTrue(r.out().contains("  outlook-personal  smtp-mail.outlook.com:587 tls=starttls  (preset outlook)"), r::toString);
+  }
 }
