@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 /** {@code herald profiles}: the profiles and presets the configuration knows, the default marked. */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
     description = "List the profiles and presets; '*' marks the default profile.",
-    footer = {"", "Example:", "  herald profiles"})
+    footer = {"", "Examples:", "  herald profiles", "  herald profiles --names     # one name a line, for scripts and completion"})
 final class ProfilesCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -21,10 +21,17 @@ final class ProfilesCommand implements Callable<Integer> {
   @Mixin ProfileOptions profileOptions;
   @Mixin CommonOptions common;
 
+  @picocli.CommandLine.Option(names = "--names", description = "Print only the profile names, one a line.")
+  boolean names;
+
   @Override public Integer call() {
     Wiring wiring = Wiring.load(ctx, profileOptions);
     HeraldConfig config = wiring.config();
     PrintStream out = ctx.out();
+    if (names) {
+      config.profileNames().forEach(out::println);
+      return ExitCodes.OK;
+    }
     out.println("profiles (" + config.file().map(f -> "from " + f).orElse("built-in; no config file") + "):");
     int width = Math.max(8, config.profileNames().stream().mapToInt(String::length).max().orElse(0));
     for (String name : config.profileNames()) {
