@@ -59,24 +59,19 @@ final class SendmailCommand implements Callable<Integer> {
   @Override public Integer call() {
     SendmailArgs a = SendmailArgs.parse(args);
     ctx.verbose(a.stackTraces);
-    byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
-    if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
-    RawHeaders headers = RawHeaders.of(raw);
-    if (a.recipients.isEmpty() && !(a.readRecipients && headers.has("To", "Cc", "Bcc"))) {
-      throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
-          : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
-    }
     Wiring wiring = Wiring.load(ctx, a.profileOptions());
     Profile profile = wiring.profile();
     LocalRecipients local = LocalRecipients.of(profile);
     List<String> recipients = new ArrayList<>();
     for (String r : a.recipients) recipients.addAll(local.addresses(r));
-    if (a.readRecipients) {
-      for (String name : List.of("To", "Cc", "Bcc")) {
-        for (String v : headers.values(name)) recipients.addAll(local.addresses(RawHeaders.plainList(v)));
-      }
+    byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
+    if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
+    RawHeaders headers = RawHeaders.of(raw);
+    if (a.readRecipients) recipients.addAll(headers.addresses(local::addresses, "To", "Cc", "Bcc"));
+    if (recipients.isEmpty()) {
+      throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
+          : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
     }
-    if (recipients.isEmpty()) throw new UsageException("no recipients: the message's To, Cc and Bcc name nobody, and none were given");
     try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       Address sender = sender(a, mailer, headers);
       byte[] message = headers.rewrite(List.of("Bcc", "Resent-Bcc"), added(a, headers, sender));
