@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.mail.AuthenticationException;
+import dev.herald.mail.SendOutcome;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.smtp.testing.Outgoings;
