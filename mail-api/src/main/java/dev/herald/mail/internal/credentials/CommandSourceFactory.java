@@ -33,11 +33,19 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
 
       @Override public synchronized void invalidate() { cached = null; }
 
-      // The command is not a secret itself, but it may carry one as an argument: show its program only.
-      @Override public String describe() { return "command:" + command.strip().split("\\s+")[0] + " …"; }
+      @Override public String describe() { return CommandSourceFactory.describe(command); }
 
       @Override public String toString() { return "CredentialSource[" + describe() + "]"; }
     };
+  }
+
+  /**
+   * How a command source shows itself (in {@code herald config}, errors, traces): the command is not
+   * a secret itself, but it may carry one as an argument, so its program only.
+   */
+  public static String describe(String command) {
+    String program = command.strip().split("\\s+", 2)[0];
+    return "command:" + program + (program.length() < command.strip().length() ? " …" : "");
   }
 
   static Secret run(String command, String where) {
