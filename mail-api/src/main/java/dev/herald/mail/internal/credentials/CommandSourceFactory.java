@@ -49,6 +49,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
   }
 
   static Secret run(String command, String where) {
+    return run(command, where, TIMEOUT_SECONDS);
+  }
+
+  static Secret run(String command, String where, long timeoutSeconds) {
     Process p;
     try {
       p = new ProcessBuilder("sh", "-c", command).start();
@@ -60,10 +64,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       p.getOutputStream().close();
       Drain out = new Drain(p.getInputStream());
       Drain err = new Drain(p.getErrorStream());
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        killTree(p);
         throw new InvalidConfigException("the password command (" + where + ") did not finish within "
-            + TIMEOUT_SECONDS + " s");
+            + timeoutSeconds + " s");
       }
       out.join(1000);
       err.join(1000);
@@ -78,13 +82,22 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
     } catch (IOException e) {
-      p.destroyForcibly();
+      killTree(p);
       throw new InvalidConfigException("cannot run the password command (" + where + "): " + e.getMessage(), e);
     } catch (InterruptedException e) {
-      p.destroyForcibly();
+      killTree(p);
       Thread.currentThread().interrupt();
       throw new InvalidConfigException("interrupted while running the password command (" + where + ")", e);
     }
+  }
+
+  /**
+   * Kills the command and everything it started, descendants first: killing {@code sh} alone left a
+   * hung {@code sleep} or {@code gpg} re-parented to init, holding our pipes open.
+   */
+  static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   private static String lastLines(String s) {
