@@ -57,7 +57,7 @@ final class SendmailCommand implements Callable<Integer> {
     ctx.verbose(a.stackTraces);
     List<String> recipients = new ArrayList<>();
     for (String r : a.recipients) for (Address addr : Address.parseList(r)) recipients.add(addr.address());
-    byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
+    byte[] raw = RawHeaders.bareCrAsLineBreak(Inputs.bytes(ctx.in(), "the message on stdin"));
     if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
     RawHeaders headers = RawHeaders.of(raw);
     if (a.readRecipients) recipients.addAll(headers.addresses("To", "Cc", "Bcc"));
