@@ -43,6 +43,8 @@ final class SendCommand implements Callable<Integer> {
   boolean dryRun;
   boolean trace;
   final CommonOptions common;
+  /** The most stdin or a body file may hold ({@code herald.stdin-limit}). */
+  long inputLimit = Inputs.DEFAULT_LIMIT;
 
   SendCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -98,8 +100,9 @@ final class SendCommand implements Callable<Integer> {
   record Inline(String contentId, Path file) { }
 
   @Override public Integer call() {
-    Email email = toEmail();
     Wiring wiring = Wiring.load(ctx, profileOptions);
+    inputLimit = wiring.stdinLimit();
+    Email email = toEmail();
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       if (dryRun) return dryRun(mailer, email);
@@ -123,7 +126,7 @@ final class SendCommand implements Callable<Integer> {
     b.subject(subject);
     String body = body();
     if (body != null) b.text(body);
-    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file"));
+    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file", inputLimit));
     attach.forEach(b::attach);
     inline.forEach(i -> b.inline(i.contentId(), i.file()));
     for (String h : headers) {
@@ -137,9 +140,9 @@ final class SendCommand implements Callable<Integer> {
 
   private String body() {
     if (text != null) return text;
-    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file");
+    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file", inputLimit);
     if (textFile != null || !ctx.stdinIsTerminal()) {
-      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "stdin"), "the body on stdin");
+      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "the body on stdin", inputLimit), "the body on stdin");
       return s.isEmpty() && textFile == null ? null : s;
     }
     return null;

@@ -57,7 +57,8 @@ final class SendmailCommand implements Callable<Integer> {
     ctx.verbose(a.stackTraces);
     List<String> recipients = new ArrayList<>();
     for (String r : a.recipients) for (Address addr : Address.parseList(r)) recipients.add(addr.address());
-    byte[] raw = RawHeaders.bareCrAsLineBreak(Inputs.bytes(ctx.in(), "the message on stdin"));
+    Wiring wiring = Wiring.load(ctx, a.profileOptions());
+    byte[] raw = RawHeaders.bareCrAsLineBreak(Inputs.bytes(ctx.in(), "the message on stdin", wiring.stdinLimit()));
     if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
     RawHeaders headers = RawHeaders.of(raw);
     if (a.readRecipients) recipients.addAll(headers.addresses("To", "Cc", "Bcc"));
@@ -65,7 +66,6 @@ final class SendmailCommand implements Callable<Integer> {
       throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
           : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
     }
-    Wiring wiring = Wiring.load(ctx, a.profileOptions());
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       String sender = sender(a, mailer, headers);

@@ -78,6 +78,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       }
       String stdout = out.text();
       int nl = stdout.indexOf('\n');
+      if (nl < 0 && out.truncated()) {
+        throw new InvalidConfigException("the password command (" + where + ") printed more than "
+            + (Drain.LIMIT >> 10) + " KiB without a line break; a secret is its first line");
+      }
       String line = (nl < 0 ? stdout : stdout.substring(0, nl)).strip();
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
@@ -109,7 +113,9 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
   /** Reads a process stream on a daemon thread so a chatty command cannot fill its pipe and stall. */
   private static final class Drain extends Thread {
     private final InputStream in;
+    static final int LIMIT = 1 << 16;
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private boolean truncated;
 
     Drain(InputStream in) {
       this.in = in;
@@ -121,7 +127,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       try (in) {
         byte[] b = new byte[4096];
         for (int n; (n = in.read(b)) > 0; ) {
-          if (buf.size() < 1 << 16) buf.write(b, 0, n);
+          synchronized (this) {
+            if (buf.size() < LIMIT) buf.write(b, 0, n);
+            else truncated = true;
+          }
         }
       } catch (IOException ignored) {
         // The process ended or was killed; what was read is what we report.
@@ -129,5 +138,8 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
     }
 
     synchronized String text() { return buf.toString(StandardCharsets.UTF_8); }
+
+    /** Whether the command printed more than {@link #LIMIT} bytes (the rest was read and dropped). */
+    synchronized boolean truncated() { return truncated; }
   }
 }
