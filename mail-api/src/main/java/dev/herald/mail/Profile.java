@@ -25,7 +25,7 @@ public record Profile(String name, String transport, Config settings) {
 
   /** Keys every profile may set, whatever its transport. */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "text-from-html");
 
   static Profile resolve(String name, Config user, Config root) {
     try {

@@ -35,6 +35,7 @@ final class SendCommand implements Callable<Integer> {
   String text;
   Path textFile;
   Path htmlFile;
+  boolean noTextFromHtml;
   List<Path> attach = new ArrayList<>();
   List<Inline> inline = new ArrayList<>();
   List<String> headers = new ArrayList<>();
@@ -77,6 +78,9 @@ final class SendCommand implements Callable<Integer> {
         Path.class, () -> c.textFile, v -> c.textFile = v).build());
     s.addOption(Specs.single(Specs.names("--html-file"), "FILE", "HTML body from a UTF-8 file.", Path.class,
         () -> c.htmlFile, v -> c.htmlFile = v).build());
+    s.addOption(Specs.flag(Specs.names("--no-text-from-html"),
+        "With --html-file and no text: send the HTML alone (default: a text alternative made from it).",
+        v -> c.noTextFromHtml = v).build());
     s.addOption(Specs.list(Specs.names("-a", "--attach"), "FILE", "Attach a file; repeatable.", Path.class,
         () -> c.attach, v -> c.attach = v).build());
     s.addOption(Specs.list(Specs.names("--inline"), "CID=FILE",
@@ -127,6 +131,7 @@ final class SendCommand implements Callable<Integer> {
     String body = body();
     if (body != null) b.text(body);
     if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file", inputLimit));
+    if (noTextFromHtml) b.textFromHtml(false);
     attach.forEach(b::attach);
     inline.forEach(i -> b.inline(i.contentId(), i.file()));
     for (String h : headers) {
