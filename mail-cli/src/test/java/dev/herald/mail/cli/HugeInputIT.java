@@ -79,30 +79,24 @@ class HugeInputIT {
     assertEquals(0, fine.code(), fine::toString);
   }
 
-  /** A profile aimed at a server that offers AUTH (the secret is read only when it is needed). */
-  private Path profile(MockSmtpServer server, String password) throws Exception {
-    return Files.writeString(tmp.resolve("herald.conf"), "herald.profiles.z { transport = smtp, host = \"127.0.0.1\","
-        + " port = " + server.port() + ", tls = none, username = u, " + password + ", from = \"a@example.com\" }\n");
+  /** A send through a server that offers AUTH (the secret is read only when it is needed), the password given as {@code password}. */
+  private Run sendWithPassword(String password) throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().user("u", "pw").build().start()) {
+      Path conf = Files.writeString(tmp.resolve("herald.conf"), "herald.profiles.z { transport = smtp, host = \"127.0.0.1\","
+          + " port = " + server.port() + ", tls = none, username = u, " + password + ", from = \"a@example.com\" }\n");
+      return run("48m", new File("/dev/null"), "send", "--config", conf.toString(), "--profile", "z",
+          "--to", "a@example.com", "--subject", "s", "--text", "t");
+    }
   }
 
   @Test void aPasswordFileOfDevZeroIsAConfigErrorWithoutAChmodHint() throws Exception {
-    Run r;
-    try (MockSmtpServer server = MockSmtpServer.builder().user("u", "pw").build().start()) {
-      Path conf = profile(server, "password.file = /dev/zero");
-      r = run("48m", new File("/dev/null"), "send", "--config", conf.toString(), "--profile", "z",
-          "--to", "a@example.com", "--subject", "s", "--text", "t");
-    }
+    Run r = sendWithPassword("password.file = /dev/zero");
     assertOneLineAndHint(r, 78, "has no line break in its first 64 KiB");
     assertFalse(r.err().contains("chmod"), r::toString);
   }
 
   @Test void aPasswordCommandThatPrintsMegabytesIsAConfigError() throws Exception {
-    Run r;
-    try (MockSmtpServer server = MockSmtpServer.builder().user("u", "pw").build().start()) {
-      Path conf = profile(server, "password.command = \"head -c 50000000 /dev/zero\"");
-      r = run("48m", new File("/dev/null"), "send", "--config", conf.toString(), "--profile", "z",
-          "--to", "a@example.com", "--subject", "s", "--text", "t");
-    }
-    assertOneLineAndHint(r, 78, "printed more than 64 KiB without a line break");
+    assertOneLineAndHint(sendWithPassword("password.command = \"head -c 50000000 /dev/zero\""), 78,
+        "printed more than 64 KiB without a line break");
   }
 }
