@@ -16,9 +16,6 @@ import java.nio.file.Path;
 final class Inputs {
   private Inputs() {}
 
-  /** What {@code herald.stdin-limit} is when nothing sets it: 100 MiB (see mail-cli's reference.conf). */
-  static final long DEFAULT_LIMIT = 100L << 20;
-
   /**
    * A UTF-8 text file named by {@code option}: 66 when missing, 65 when not UTF-8 or larger than
    * {@code limit} bytes, 74 on I/O failure.

@@ -44,8 +44,8 @@ final class SendCommand implements Callable<Integer> {
   boolean dryRun;
   boolean trace;
   final CommonOptions common;
-  /** The most stdin or a body file may hold ({@code herald.stdin-limit}). */
-  long inputLimit = Inputs.DEFAULT_LIMIT;
+  /** The most stdin or a body file may hold: {@code herald.stdin-limit}, set by {@link #call()} before it reads. */
+  long inputLimit = Long.MAX_VALUE;
 
   SendCommand(CliContext ctx) {
     this.ctx = ctx;

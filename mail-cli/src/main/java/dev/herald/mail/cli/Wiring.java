@@ -39,10 +39,9 @@ final class Wiring {
 
   HeraldConfig config() { return config; }
 
-  /** {@code herald.stdin-limit}: the most one input (stdin, a body file) may hold, in bytes. */
+  /** {@code herald.stdin-limit} (mail-cli's reference.conf): the most one input (stdin, a body file) may hold, in bytes. */
   long stdinLimit() {
     String key = "herald.stdin-limit";
-    if (!config.root().hasPath(key)) return Inputs.DEFAULT_LIMIT;
     try {
       long limit = config.root().getBytes(key);
       if (limit <= 0) throw new InvalidConfigException(key + " must be a positive size such as 100MiB");
