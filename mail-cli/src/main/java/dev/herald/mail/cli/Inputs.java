@@ -39,7 +39,7 @@ final class Inputs {
   static byte[] bytes(InputStream in, String what, long limit) {
     try {
       // readNBytes gathers 8 KiB pieces and copies once: at most twice the input on the heap.
-      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit) + 1);
       if (b.length > limit) {
         throw new InvalidMessageException(what + " is larger than " + size(limit) + ", herald's limit for one input;"
             + " if it is meant to be sent, raise it with --set herald.stdin-limit=" + size(Math.max(limit * 2, 1L << 20)));
