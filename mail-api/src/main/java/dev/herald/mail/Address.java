@@ -376,12 +376,15 @@ public record Address(String displayName, String localPart, String domain) {
       return addrSpec(name != null ? name : comment, gt);
     }
 
-    /** The display name: words (atoms, quoted strings) and, as obs-phrase allows, dots. */
+    /**
+     * The display name: words (atoms, quoted strings) and, as obs-phrase allows, dots; and an '@', which
+     * RFC 5322 does not allow unquoted but mail programs write ({@code bob@example.org <bob@example.org>}).
+     */
     private String phrase(int end) {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < end; i++) {
         Token t = tokens.get(i);
-        if (t.kind() == LITERAL || t.kind() == SPECIAL && !t.is('.')) {
+        if (t.kind() == LITERAL || t.kind() == SPECIAL && !t.is('.') && !t.is('@')) {
           throw invalid(original, "'" + t.text() + "' in a display name must be quoted (\"Name\" <local@domain>)");
         }
         if (t.spaceBefore() && sb.length() > 0) sb.append(' ');

@@ -47,6 +47,8 @@ class AddressCasesTest {
       // Jodd rejects this one; RFC 5322 4.1 obs-phrase allows '.' in a display name and parsers must accept it.
       "Kayaks.org <kayaks@kayaks.org> | kayaks@kayaks.org | Kayaks.org",
       "\"[Kayaks]\" <kayaks@kayaks.org> | kayaks@kayaks.org | [Kayaks]",
+      // Not RFC 5322 (an unquoted '@' in a display name), but what mail programs write: accepted.
+      "bob@example.org <bob@example.org> | bob@example.org | bob@example.org",
       // Jodd testCommentAsName: a comment is the display name when there is no other
       "<bob@example.com> (Bob Smith) | bob@example.com | Bob Smith",
       "\"bob smith\" <bob@example.com> (Bobby) | bob@example.com | bob smith",
