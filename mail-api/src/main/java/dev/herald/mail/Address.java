@@ -10,9 +10,11 @@ import java.util.Objects;
 /**
  * An RFC 5322 mailbox: an optional display name and an address {@code local@domain}.
  *
- * <p>{@link #parse} accepts {@code local@domain}, {@code Name <local@domain>} and
- * {@code "Quoted, Name" <local@domain>}. Internationalised addresses (RFC 6531) are accepted and
- * reported by {@link #requiresSmtpUtf8()}. Anything else, and any line break, is an
+ * <p>{@link #parse} reads RFC 5322's mailbox: {@code local@domain}, {@code Name <local@domain>},
+ * {@code "Quoted, Name" <local@domain>}, with comments ({@code j@example.org (J. Doe)}) and the
+ * obsolete forms a reader must take. Internationalised addresses (RFC 6531) are accepted and
+ * reported by {@link #requiresSmtpUtf8()}; a domain literal must be one of RFC 5321's, whichever
+ * constructor makes the address. Anything else, and any line break, is an
  * {@link InvalidMessageException} that names the value.
  *
  * @param displayName the display name, or null
