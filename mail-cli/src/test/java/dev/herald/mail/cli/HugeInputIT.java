@@ -99,4 +99,12 @@ class HugeInputIT {
     assertOneLineAndHint(sendWithPassword("password.command = \"head -c 50000000 /dev/zero\""), 78,
         "printed more than 64 KiB without a line break");
   }
+
+  /** A StackOverflowError (here from the HOCON parser, on a config nested 50,000 deep) is two lines and 70, not a JVM trace. */
+  @Test void aStackOverflowIsAnInternalErrorInTwoLines() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("deep.conf"), "herald.profiles.x { transport = file, headers { a = "
+        + "[".repeat(50_000) + " } }\n");
+    Run r = run("48m", new File("/dev/null"), "config", "--config", conf.toString(), "--profile", "x");
+    assertOneLineAndHint(r, 70, "herald: internal error: java.lang.StackOverflowError");
+  }
 }
