@@ -71,6 +71,8 @@ class TextFromHtmlTest {
   @Test void aFragmentAndEmptyHtmlWork() {
     assertEquals("just text\n", HtmlText.of("just text"));
     assertEquals("a\n\nb\n", HtmlText.of("a<br><br>b"));
+    assertEquals("Logo <https://example.org/>\n", HtmlText.of("<a href=\"https://example.org/\"><img src=x alt=Logo></a>"));
+    assertEquals("<https://example.org/>\n", HtmlText.of("<a href=\"https://example.org/\"><img src=x></a>"));
     assertEquals("", HtmlText.of("<script>x()</script>"));
     assertEquals("before\n\n> one\n>\n> two\n\nafter\n", HtmlText.of("before<blockquote><p>one</p><p>two</p></blockquote>after"));
   }

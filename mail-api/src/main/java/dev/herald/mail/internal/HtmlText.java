@@ -122,7 +122,7 @@ public final class HtmlText {
         if (text.isEmpty()) text(shown, false, true);
         return;
       }
-      text("<" + shown + ">", false, !text.isEmpty());
+      text("<" + shown + ">", false, true);
     }
 
     private static boolean startsWithSpace(TextNode t) {
