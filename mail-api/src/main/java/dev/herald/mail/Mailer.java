@@ -37,6 +37,7 @@ public final class Mailer implements AutoCloseable {
   private final Address defaultFrom;
   private final List<Address> defaultReplyTo;
   private final Map<String, String> defaultHeaders;
+  private final boolean textFromHtml;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
 
@@ -46,6 +47,7 @@ public final class Mailer implements AutoCloseable {
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
+    this.textFromHtml = b.textFromHtml;
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
   }
@@ -76,6 +78,7 @@ public final class Mailer implements AutoCloseable {
         if (v.valueType() == ConfigValueType.LIST) s.getStringList("reply-to").forEach(b::replyTo);
         else b.replyTo(s.getString("reply-to"));
       }
+      if (s.hasPath("text-from-html")) b.textFromHtml(s.getBoolean("text-from-html"));
       if (s.hasPath("headers")) {
         for (Map.Entry<String, ConfigValue> e : s.getObject("headers").entrySet()) {
           b.header(e.getKey(), String.valueOf(e.getValue().unwrapped()));
@@ -159,10 +162,15 @@ public final class Mailer implements AutoCloseable {
     return out;
   }
 
-  /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */
+  /**
+   * The message as it will be sent: the profile's from, reply-to and headers filled in where absent,
+   * and its {@code text-from-html} where the message did not decide.
+   */
   public Email withDefaults(Email email) {
-    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty()) return email;
+    boolean noText = !textFromHtml && !email.textFromHtmlDecided();
+    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty() && !noText) return email;
     Email.Builder b = email.toBuilder();
+    if (noText) b.textFromHtml(false);
     if (email.from().isEmpty() && defaultFrom != null) b.from(defaultFrom);
     if (email.replyTo().isEmpty()) b.replyTo(defaultReplyTo);
     for (Map.Entry<String, String> h : defaultHeaders.entrySet()) {
@@ -210,6 +218,7 @@ public final class Mailer implements AutoCloseable {
     private Address from;
     private final List<Address> replyTo = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean textFromHtml = true;
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
 
@@ -228,6 +237,8 @@ public final class Mailer implements AutoCloseable {
       return this;
     }
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
+    /** Whether HTML-only messages get a text alternative made from the HTML, unless a message says (default true). */
+    public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");
