@@ -88,6 +88,7 @@ async function load() {
 function hide() {
   state.selected = null;
   $('view').hidden = true;
+  $('placeholder').hidden = false;
   $('html-frame').removeAttribute('src');
 }
 
@@ -102,6 +103,7 @@ async function show(id) {
   const m = await (await api(base)).json();
   if (state.selected !== id) return;
   $('view').hidden = false;
+  $('placeholder').hidden = true;
   $('v-subject').textContent = m.Subject || '(no subject)';
   $('v-from').textContent = addr(m.From);
   $('v-to').textContent = addrs(m.To);

@@ -73,6 +73,11 @@ public final class InboxMail {
 
   /** Sends it to {@code server} over one SMTP session (STARTTLS when offered; AUTH when a user is given). */
   public void sendTo(MockSmtpServer server, String user, String password) throws MessagingException {
+    sendAll(server, user, password, List.of(this));
+  }
+
+  /** Sends these messages over one SMTP session. */
+  public static void sendAll(MockSmtpServer server, String user, String password, List<InboxMail> mails) throws MessagingException {
     Properties p = new Properties();
     p.put("mail.smtp.host", server.host());
     p.put("mail.smtp.port", String.valueOf(server.port()));
@@ -87,11 +92,13 @@ public final class InboxMail {
     }
     if (user != null) p.put("mail.smtp.auth", "true");
     Session session = Session.getInstance(p);
-    MimeMessage m = build(session);
     try (Transport t = session.getTransport("smtp")) {
       if (user != null) t.connect(user, password);
       else t.connect();
-      t.sendMessage(m, m.getAllRecipients());
+      for (InboxMail mail : mails) {
+        MimeMessage m = mail.build(session);
+        t.sendMessage(m, m.getAllRecipients());
+      }
     }
   }
 
@@ -133,14 +140,17 @@ public final class InboxMail {
     return m;
   }
 
-  /** A PNG of {@code w}×{@code h} pixels: a coloured square with a white band, so a screenshot shows it. */
+  /** A PNG of {@code w}×{@code h} pixels: an envelope drawn in white on {@code color}, so a screenshot shows it. */
   public static byte[] png(int w, int h, Color color) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setColor(color);
     g.fillRect(0, 0, w, h);
     g.setColor(Color.WHITE);
-    g.fillRect(0, h / 3, w, h / 3);
+    g.setStroke(new java.awt.BasicStroke(Math.max(1, w / 16f)));
+    g.drawRect(w / 5, h / 4, w * 3 / 5, h / 2);
+    g.drawLine(w / 5, h / 4, w / 2, h / 2);
+    g.drawLine(w * 4 / 5, h / 4, w / 2, h / 2);
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
