@@ -7,15 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code herald dev-server}: mail-testkit's {@link MockSmtpServer} as a local inbox on 127.0.0.1 that
- * prints (and optionally saves) each message it receives. For trying a profile or an application
- * without sending real mail.
+ * {@code herald dev-server}: mail-testkit's {@code MockSmtpServer} as a local inbox on 127.0.0.1 that
+ * prints (and optionally saves) each message it receives, and with {@code --ui} serves a web inbox
+ * of them. For trying a profile or an application without sending real mail.
  */
 @Command(name = "dev-server", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a local SMTP server on 127.0.0.1 that accepts every message and prints it"
-        + " (mail-testkit's MockSmtpServer). Stop it with Ctrl-C."},
+        + " (mail-testkit's MockSmtpServer); with --ui, also a web inbox to read them. Stop it with Ctrl-C."},
     footer = {"", "Examples:",
         "  herald dev-server --port 2525 --save ./inbox",
+        "  herald dev-server --ui          (then open http://127.0.0.1:8025/)",
         "  herald send --set herald.profiles.dev.transport=smtp --profile dev --set host=127.0.0.1 --set port=2525 \\",
         "      --set tls=none --to a@example.com --subject hi --text hi"})
 final class DevServerCommand implements Callable<Integer> {
@@ -31,6 +32,15 @@ final class DevServerCommand implements Callable<Integer> {
   String auth;
   @Option(names = "--save", paramLabel = "DIR", description = "Also save each message as an .eml file in DIR.")
   Path save;
+  @Option(names = "--ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8025",
+      description = "Serve a web inbox (page and Mailpit-style JSON API) on this port (default when given without one: 8025; 0 = any free port).")
+  Integer ui;
+  @Option(names = "--listen", paramLabel = "ADDR", description = "Listen on this IP address (SMTP and web inbox) instead of 127.0.0.1;"
+      + " 0.0.0.0 lets other machines in: they can read every message.")
+  String listen;
+  @Option(names = "--max-messages", paramLabel = "N", defaultValue = "500",
+      description = "Messages the web inbox keeps in memory, the oldest dropped (default: ${DEFAULT-VALUE}; with --save, all files are kept).")
+  int maxMessages;
   @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Exit after N messages (default: run until stopped).")
   int count;
   @Mixin CommonOptions common;
