@@ -24,6 +24,9 @@ final class DevInbox {
       if (colon <= 0) throw new UsageException("--auth '" + o.auth + "': expected USER:PASS");
       options = options.withAuth(o.auth.substring(0, colon), o.auth.substring(colon + 1));
     }
+    // This process is ours: bound the time a web request may take to arrive (the JDK's server reads
+    // this once, when it is first used; a library could not set it for its users).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "30");
     DevServer server;
     try {
       server = DevServer.start(options, ctx.out());
