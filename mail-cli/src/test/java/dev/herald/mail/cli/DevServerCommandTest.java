@@ -29,13 +29,7 @@ class DevServerCommandTest {
     Path inbox = home.resolve("inbox");
     CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> Main.run(ctx, "dev-server", "--port", "0",
         "--count", "1", "--auth", "dev:devpw", "--save", inbox.toString()));
-    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    Matcher m;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no listening line: " + out);
-      Thread.sleep(20);
-    }
+    Matcher m = awaitOutput(out, Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)"));
     Files.writeString(home.resolve("dev.pw"), "devpw\n");
     Files.setPosixFilePermissions(home.resolve("dev.pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     CliRunner.Result sent = new CliRunner(home).terminal().run("send", "--set", "herald.profiles.dev.transport=smtp",
@@ -60,12 +54,7 @@ class DevServerCommandTest {
     CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> Main.run(ctx, "dev-server", "--port", "0",
         "--ui", "0", "--max-messages", "10", "--count", "2"));
     Pattern ready = Pattern.compile("(?s)listening on 127\\.0\\.0\\.1:(\\d+).*web inbox: (http://127\\.0\\.0\\.1:\\d+/) \\(keeps the last 10 messages\\)");
-    Matcher m;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!(m = ready.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no web inbox line: " + out);
-      Thread.sleep(20);
-    }
+    Matcher m = awaitOutput(out, ready);
     String port = m.group(1);
     java.net.URI ui = java.net.URI.create(m.group(2));
     for (String subject : List.of("seen in the web inbox", "second")) {
@@ -93,6 +82,17 @@ class DevServerCommandTest {
     CliRunner.Result bad = new CliRunner(home).run("dev-server", "--listen", "localhost");
     assertEquals(64, bad.code(), bad::toString);
     assertTrue(bad.err().contains("--listen expects an IP address"), bad::toString);
+  }
+
+  /** Waits up to 10 s for the server to print what {@code expected} finds. */
+  private static Matcher awaitOutput(ByteArrayOutputStream out, Pattern expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Matcher m;
+    while (!(m = expected.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not printed: " + expected + "\n" + out);
+      Thread.sleep(20);
+    }
+    return m;
   }
 
   @Test void badAuthArgumentIs64() {

@@ -9,6 +9,9 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -154,7 +157,8 @@ public final class ParsedMessage {
   private void walk(Part p, String id) {
     try {
       if (p.isMimeType("multipart/*")) {
-        Object content = p.getContent();
+        // Straight to the parser: getContent() looks the type up through jakarta.activation each time.
+        Object content = p instanceof MimePart part ? new MimeMultipart(new MimePartDataSource(part)) : p.getContent();
         if (content instanceof Multipart mp) {
           for (int i = 0; i < mp.getCount(); i++) walk(mp.getBodyPart(i), id.isEmpty() ? String.valueOf(i + 1) : id + "." + (i + 1));
           return;
