@@ -1,5 +1,6 @@
 package dev.herald.mail.cli;
 
+import dev.herald.mail.testkit.DevServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +33,13 @@ final class DevServerCommand implements Callable<Integer> {
   String auth;
   @Option(names = "--save", paramLabel = "DIR", description = "Also save each message as an .eml file in DIR.")
   Path save;
-  @Option(names = "--ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8025",
+  @Option(names = "--ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "" + DevServer.DEFAULT_UI_PORT,
       description = "Serve a web inbox (page and Mailpit-style JSON API) on this port (default when given without one: 8025; 0 = any free port).")
   Integer ui;
   @Option(names = "--listen", paramLabel = "ADDR", description = "Listen on this IP address (SMTP and web inbox) instead of 127.0.0.1;"
       + " 0.0.0.0 lets other machines in: they can read every message.")
   String listen;
-  @Option(names = "--max-messages", paramLabel = "N", defaultValue = "500",
+  @Option(names = "--max-messages", paramLabel = "N", defaultValue = "" + DevServer.DEFAULT_MAX_MESSAGES,
       description = "Messages the web inbox keeps in memory, the oldest dropped (default: ${DEFAULT-VALUE}; with --save, all files are kept).")
   int maxMessages;
   @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Exit after N messages (default: run until stopped).")
@@ -46,7 +47,8 @@ final class DevServerCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Override public Integer call() throws Exception {
-    // The testkit's classes stay out of this class's signatures, so other commands never load them.
+    // The testkit's classes stay out of this class's signatures, so other commands never load them
+    // (DevServer's constants above are compiled in).
     return DevInbox.run(this, ctx);
   }
 }

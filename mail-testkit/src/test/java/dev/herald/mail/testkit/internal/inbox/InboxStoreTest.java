@@ -2,16 +2,9 @@ package dev.herald.mail.testkit.internal.inbox;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,23 +74,5 @@ class InboxStoreTest {
     assertNotNull(m.snippet());
     assertEquals(odd.length, m.size());
     assertNotNull(m.parsed().headers());
-  }
-
-  @Test void aPageThatWentAwayIsDroppedFromTheEventStream() throws Exception {
-    InboxStore store = InboxStore.inMemory(5);
-    try (InboxServer server = InboxServer.start(store, InetAddress.getLoopbackAddress(), 0, Duration.ofMillis(100))) {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(server.url().resolve("api/events")).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      byte[] first = r.body().readNBytes(13);
-      assertEquals("retry: 2000\n:", new String(first, StandardCharsets.US_ASCII));
-      assertEquals(1, server.eventClients());
-      r.body().close(); // the page goes away
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (server.eventClients() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
-      assertEquals(0, server.eventClients(), "dropped at a keep-alive that could not be written");
-      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/v1/messages")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode());
-    }
   }
 }
