@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         + " (mail-testkit's MockSmtpServer); with --ui, also a web inbox to read them. Stop it with Ctrl-C."},
     footer = {"", "Examples:",
         "  herald dev-server --port 2525 --save ./inbox",
-        "  herald dev-server --ui          (then open http://127.0.0.1:8025/)",
+        "  herald dev-server --ui          # then open http://127.0.0.1:8025/",
         "  herald send --set herald.profiles.dev.transport=smtp --profile dev --set host=127.0.0.1 --set port=2525 \\",
         "      --set tls=none --to a@example.com --subject hi --text hi"})
 final class DevServerCommand implements Callable<Integer> {

@@ -82,6 +82,23 @@ class WebInboxApiTest {
     assertEquals(404, get("api/v1/message/nosuchid").statusCode());
   }
 
+  @Test void startUiShowsWhatTheServerReceivedBeforeAndAfter() throws Exception {
+    try (MockSmtpServer plain = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start()) {
+      InboxMail.message().subject("before").text("x").sendTo(plain);
+      plain.takeMessage(Duration.ofSeconds(5));
+      URI page = plain.startUi(0);
+      assertEquals(page, plain.startUi(0), "started once");
+      InboxMail.message().subject("after").text("y").sendTo(plain);
+      plain.takeMessage(Duration.ofSeconds(5));
+      String list = http.send(HttpRequest.newBuilder(page.resolve("api/v1/messages")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(list.startsWith("{\"total\":2,") && list.indexOf("\"after\"") < list.indexOf("\"before\""), list);
+      assertTrue(list.contains("\"TLS\":false"), list);
+      plain.close();
+      assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(page).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()), "closed with the server");
+    }
+  }
+
   @Test void theHtmlViewPointsCidAtPartsUnderAPolicyThatRunsNothing() throws Exception {
     InboxMail.message().html("<img src=\"cid:a@b\"><script>alert(1)</script>").inline("a@b", "image/png", InboxMail.png(4, 4, Color.RED))
         .sendTo(smtp, "app", "secret");
