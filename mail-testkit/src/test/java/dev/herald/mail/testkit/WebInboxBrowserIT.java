@@ -151,6 +151,50 @@ class WebInboxBrowserIT {
     assertNull(browser.findElement(By.tagName("body")).getDomAttribute("data-ran"));
   }
 
+  @Test void remoteImagesLoadOnlyWhenAskedFor() throws Exception {
+    // "Remote": another origin (a second server on loopback), since this machine has no network.
+    byte[] png = InboxMail.png(24, 24, Color.ORANGE);
+    com.sun.net.httpserver.HttpServer remote = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+    remote.createContext("/pixel.png", ex -> {
+      fetched.incrementAndGet();
+      ex.getResponseHeaders().set("Content-Type", "image/png");
+      ex.sendResponseHeaders(200, png.length);
+      ex.getResponseBody().write(png);
+      ex.close();
+    });
+    remote.start();
+    try {
+      String src = "http://127.0.0.1:" + remote.getAddress().getPort() + "/pixel.png";
+      InboxMail.message().subject("Tracking pixel").html("<h1>News</h1><img id=\"remote\" src=\"" + src + "\">").sendTo(smtp, "app", "secret");
+      waitFor(() -> rows().size() == 1);
+      rows().get(0).click();
+      assertEquals(0, remoteImageWidth(), "blocked by default");
+      assertEquals(0, fetched.get(), "not even requested");
+      browser.findElement(By.id("remote-images")).click();
+      waitFor(() -> remoteImageWidth() == 24);
+      assertTrue(fetched.get() > 0);
+    } finally {
+      remote.stop(0);
+    }
+  }
+
+  /** The remote image's naturalWidth inside the message frame, once the frame's document has loaded. */
+  private static int remoteImageWidth() {
+    browser.switchTo().frame(browser.findElement(By.id("html-frame")));
+    try {
+      waitFor(() -> !browser.findElements(By.id("remote")).isEmpty()
+          && "true".equals(browser.findElement(By.id("remote")).getDomProperty("complete")));
+      return Integer.parseInt(browser.findElement(By.id("remote")).getDomProperty("naturalWidth"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      browser.switchTo().defaultContent();
+    }
+  }
+
   @Test void attachmentsDownloadByteIdentical() throws Exception {
     byte[] data = new byte[200_000];
     new Random(42).nextBytes(data);
