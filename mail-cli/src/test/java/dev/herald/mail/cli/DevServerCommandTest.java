@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.mail.cli.testing.CliRunner;
@@ -79,6 +80,11 @@ class DevServerCommandTest {
       assertEquals(74, r.code(), r::toString);
       assertTrue(r.err().contains("cannot serve the web inbox on 127.0.0.1:" + busy.getLocalPort()) && r.err().contains("--ui PORT"), r::toString);
     }
+    java.nio.file.Files.writeString(home.resolve("a-file"), "x");
+    CliRunner.Result save = new CliRunner(home).run("dev-server", "--port", "0", "--save", home.resolve("a-file").resolve("inbox").toString());
+    assertEquals(74, save.code(), save::toString);
+    assertTrue(save.err().contains("cannot use " + home.resolve("a-file").resolve("inbox") + " for messages (Not a directory);"), save::toString);
+    assertFalse(save.err().contains("\tat "), "no stack trace without --verbose");
     CliRunner.Result bad = new CliRunner(home).run("dev-server", "--listen", "localhost");
     assertEquals(64, bad.code(), bad::toString);
     assertTrue(bad.err().contains("--listen expects an IP address"), bad::toString);

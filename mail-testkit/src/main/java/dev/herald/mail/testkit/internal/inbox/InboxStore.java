@@ -74,7 +74,7 @@ public final class InboxStore {
         s.messages.put(stem(f), StoredMessage.inFile(stem(f), a, f));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use " + dir + " for messages: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot use " + dir + " for messages (" + reason(e) + "); name a directory you can write", e);
     }
     return s;
   }
@@ -198,8 +198,17 @@ public final class InboxStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the message in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot save the message in " + dir + " (" + reason(e) + ")", e);
     }
+  }
+
+  /** What went wrong, in words: a FileSystemException's message is often the file name alone. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+    if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+    if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file of that name is in the way";
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+    return e.getMessage();
   }
 
   private static String stem(Path f) {
