@@ -39,6 +39,9 @@ class WebInboxBrowserIT {
   private static final Path CHROMEDRIVER = Path.of(System.getProperty("herald.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  /** Selenium finds no CDP bindings for this Chromium (none are on the class path: the tests use WebDriver alone); held, as JUL keeps loggers weakly. */
+  private static final java.util.logging.Logger DEVTOOLS_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
   private static MockSmtpServer smtp;
   private static URI ui;
   private static ChromeDriver browser;
@@ -59,8 +62,7 @@ class WebInboxBrowserIT {
     // The driver named explicitly: Selenium Manager must not try to download one.
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build();
-    // Selenium finds no CDP bindings for this Chromium (none are on the class path: the tests use WebDriver alone).
-    java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(java.util.logging.Level.SEVERE);
+    DEVTOOLS_LOG.setLevel(java.util.logging.Level.SEVERE);
     browser = new ChromeDriver(service, options);
     browser.manage().timeouts().scriptTimeout(WAIT);
   }
