@@ -152,6 +152,7 @@ public final class Mailer implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
+    private dev.herald.mail.dkim.DkimSigner dkim;
 
     private Builder() {}
 
@@ -168,9 +169,15 @@ public final class Mailer implements AutoCloseable {
       return this;
     }
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
+    /** Signs every message with DKIM, after the defaults are applied and as the transport gets it. */
+    public Builder dkim(dev.herald.mail.dkim.DkimSigner signer) { this.dkim = signer; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");
+      if (dkim != null) {
+        transport = dkim.wrap(transport);
+        dkim = null;
+      }
       return new Mailer(this);
     }
   }

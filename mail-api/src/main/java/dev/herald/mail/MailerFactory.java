@@ -1,5 +1,6 @@
 package dev.herald.mail;
 
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.internal.CredentialResolver;
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.Credentials;
@@ -61,6 +62,16 @@ public final class MailerFactory {
     for (ProfileAdvisor a : advisors) a.review(profile.settings(), warn);
     Credentials credentials = credentials(profile, warn);
     Transport transport = factory.create(profile.settings(), new TransportContext(credentials, trace, warn));
+    if (profile.settings().hasPath("dkim")) {
+      // Wraps the transport, so the signature covers the message as the transport is handed it.
+      try {
+        transport = DkimSigner.fromConfig(profile.settings().getValue("dkim"), "herald.profiles." + profile.name()
+            + ".dkim", new CredentialResolver(sources, warn)).wrap(transport);
+      } catch (RuntimeException e) {
+        transport.close();
+        throw e;
+      }
+    }
     return Mailer.forProfile(profile, transport, advisors);
   }
 

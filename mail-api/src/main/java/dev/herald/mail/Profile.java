@@ -25,7 +25,7 @@ public record Profile(String name, String transport, Config settings) {
 
   /** Keys every profile may set, whatever its transport. */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "dkim");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
@@ -91,7 +91,7 @@ public record Profile(String name, String transport, Config settings) {
   private static boolean isSecretKey(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") && !k.endsWith("-uri")
-        || k.equals("inline");
+        || k.equals("inline") || k.equals("private-key");
   }
 
   private static String where(ConfigValue v) {

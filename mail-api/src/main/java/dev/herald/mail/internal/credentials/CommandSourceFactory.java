@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code password.command = "pass show mail/bot"}: the first line a command prints, as msmtp's
+ * {@code password.command = "pass show mail/bot"}: the first line a command prints (a PEM block whole), as msmtp's
  * {@code passwordeval}. Run once and cached until the server rejects it; bounded by a timeout.
  */
 public final class CommandSourceFactory implements CredentialSourceFactory {
@@ -65,8 +65,7 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
             + p.exitValue() + (stderr.isEmpty() ? "" : ": " + lastLines(stderr)));
       }
       String stdout = out.text();
-      int nl = stdout.indexOf('\n');
-      String line = (nl < 0 ? stdout : stdout.substring(0, nl)).strip();
+      String line = ConfigValues.secretText(stdout);
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
     } catch (IOException e) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-/** {@code password.file = "~/.config/herald/pw"}: the first line of a file, read at each use. */
+/** {@code password.file = "~/.config/herald/pw"}: the first line of a file (a PEM block whole), read at each use. */
 public final class FileSourceFactory implements CredentialSourceFactory {
   @Override public String name() { return "file"; }
 
@@ -30,8 +30,7 @@ public final class FileSourceFactory implements CredentialSourceFactory {
             warnIfShared(file, resolver);
           }
           String content = Files.readString(file, StandardCharsets.UTF_8);
-          int nl = content.indexOf('\n');
-          String line = (nl < 0 ? content : content.substring(0, nl)).strip();
+          String line = ConfigValues.secretText(content);
           if (line.isEmpty()) throw new InvalidConfigException("secret file " + file + " (" + where + ") is empty");
           return Secret.of(line);
         } catch (IOException e) {
