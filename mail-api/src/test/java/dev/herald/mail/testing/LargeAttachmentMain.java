@@ -45,8 +45,11 @@ public final class LargeAttachmentMain {
         out.write(chunk);
       }
     }
+    // A third argument names a DKIM key: the message is then signed on its way to the outbox.
+    String dkim = args.length > 2 ? ", dkim { domain = example.org, selector = big, private-key.file = \""
+        + args[2] + "\" }" : "";
     HeraldConfig config = HeraldConfig.of(ConfigFactory.parseString(
-        "herald.profiles.box { transport = file, directory = \"" + dir.resolve("outbox") + "\" }"));
+        "herald.profiles.box { transport = file, directory = \"" + dir.resolve("outbox") + "\"" + dkim + " }"));
     SendReceipt receipt;
     try (Mailer mailer = MailerFactory.of(Providers.discover(), config).create("box", TraceListener.NONE, null)) {
       receipt = mailer.send(Email.builder().from("a@example.org").to("b@example.net").subject("big")
@@ -65,6 +68,6 @@ public final class LargeAttachmentMain {
       System.exit(2);
     }
     System.out.println("ok " + Files.size(Path.of(receipt.via())) + " bytes, max heap "
-        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, in " + receipt.via());
   }
 }
