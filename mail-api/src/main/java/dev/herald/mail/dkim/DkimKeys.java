@@ -198,6 +198,25 @@ public final class DkimKeys {
     return selector + "._domainkey." + domain + " IN TXT " + String.join(" ", parts);
   }
 
+  /**
+   * A domain or selector in the ASCII form DNS and {@code d=}/{@code s=} use (an internationalised
+   * name as its A-label), lower case.
+   *
+   * @throws IllegalArgumentException naming {@code what} when it is no valid DNS name
+   */
+  public static String asciiName(String name, String what) {
+    String ascii;
+    try {
+      ascii = java.net.IDN.toASCII(name.strip(), java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + name + "' is not a valid DKIM " + what + ": " + e.getMessage());
+    }
+    if (!ascii.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
+      throw new IllegalArgumentException("'" + name + "' is not a valid DKIM " + what);
+    }
+    return ascii;
+  }
+
   /** Hands out fixed bytes, so that key generation derives the public key of a given seed. */
   private static final class FixedBytes extends SecureRandom {
     private static final long serialVersionUID = 1L;

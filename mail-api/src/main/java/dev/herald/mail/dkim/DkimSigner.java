@@ -7,7 +7,6 @@ import dev.herald.mail.MessageContent;
 import dev.herald.mail.spi.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
@@ -266,13 +265,13 @@ public final class DkimSigner {
 
     /** The signing domain ({@code d=}); an internationalised one is written in its ASCII (A-label) form. */
     public Builder domain(String domain) {
-      this.domain = dnsName(domain, "domain");
+      this.domain = DkimKeys.asciiName(domain, "domain");
       return this;
     }
 
     /** The selector ({@code s=}): the key's record is at {@code SELECTOR._domainkey.DOMAIN}. */
     public Builder selector(String selector) {
-      this.selector = dnsName(selector, "selector");
+      this.selector = DkimKeys.asciiName(selector, "selector");
       return this;
     }
 
@@ -328,19 +327,6 @@ public final class DkimSigner {
       if (selector == null) throw new IllegalStateException("DkimSigner needs a selector");
       if (key == null) throw new IllegalStateException("DkimSigner needs a private key");
       return new DkimSigner(this);
-    }
-
-    private static String dnsName(String name, String what) {
-      String ascii;
-      try {
-        ascii = IDN.toASCII(name.strip(), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("'" + name + "' is not a valid DKIM " + what + ": " + e.getMessage());
-      }
-      if (!ascii.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
-        throw new IllegalArgumentException("'" + name + "' is not a valid DKIM " + what);
-      }
-      return ascii;
     }
   }
 }
