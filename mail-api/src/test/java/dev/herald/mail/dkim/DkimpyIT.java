@@ -81,6 +81,8 @@ class DkimpyIT {
         .subject("dots").text(".\n..two\n. space\nend\n\n\n\n").build().render());
     m.put("streamed 3 MiB attachment", Email.builder().from("ann@example.org").to("bob@example.net").subject("big")
         .text("big").attach(big).build().render());
+    m.put("internationalised address (jakarta.mail renderer), streamed 3 MiB attachment", Email.builder()
+        .from("jörg@exämple.org").to("bob@example.net").subject("groß").text("Grüße").attach(big).build().render());
     m.put("raw: long folded headers, LF endings, dots, trailing blank lines", MessageContent.ofBytes((
         "From: Ann <ann@example.org>\nTo: bob@example.net,\n  carl@example.net,\n\tdave@example.net\n"
         + "Subject: a subject that goes on and on    with   runs of   spaces and tabs\t\tand is folded\n"
