@@ -1,7 +1,8 @@
-"""Verifies the first DKIM signature of a message on stdin with dkimpy, an independent verifier.
+"""Verifies the first DKIM signature of messages with dkimpy, an independent verifier.
 
-Arguments: NAME=TXT pairs, the DNS TXT records to answer with (no network is used).
-Prints "pass" or "fail: <reason>" and the signature's tags; exits 0 on pass, 1 on fail.
+Arguments: NAME=TXT pairs, the DNS TXT records to answer with (no network is used), then "--" and
+the message files; without files, one message on stdin. Prints one line per message, "pass" or
+"fail: <dkimpy's last log lines>"; exits 0 when all pass, 1 otherwise.
 """
 import logging
 import sys
@@ -9,7 +10,9 @@ import sys
 import dkim
 
 records = {}
-for arg in sys.argv[1:]:
+args = sys.argv[1:]
+files = args[args.index("--") + 1:] if "--" in args else []
+for arg in args[:args.index("--")] if "--" in args else args:
     name, _, txt = arg.partition("=")
     records[name.rstrip(".").lower()] = txt.encode("ascii")
 
@@ -30,18 +33,28 @@ class Collect(logging.Handler):
 
 log = logging.getLogger("dkim-verify")
 log.setLevel(logging.DEBUG)
-collected = Collect()
-log.addHandler(collected)
 
-message = sys.stdin.buffer.read()
-verifier = dkim.DKIM(message, logger=log)
-try:
-    ok = verifier.verify(dnsfunc=dnsfunc)
-except dkim.DKIMException as e:
-    ok = False
-    collected.lines.append("exception: %s" % e)
-if ok:
-    print("pass")
-    sys.exit(0)
-print("fail: " + " | ".join(collected.lines[-4:]))
-sys.exit(1)
+
+def verify(message):
+    collected = Collect()
+    log.addHandler(collected)
+    try:
+        if dkim.DKIM(message, logger=log).verify(dnsfunc=dnsfunc):
+            return "pass"
+    except dkim.DKIMException as e:
+        collected.lines.append("exception: %s" % e)
+    finally:
+        log.removeHandler(collected)
+    return "fail: " + " | ".join(collected.lines[-4:])
+
+
+verdicts = []
+for f in files or [None]:
+    if f is None:
+        message = sys.stdin.buffer.read()
+    else:
+        with open(f, "rb") as fh:
+            message = fh.read()
+    verdicts.append(verify(message))
+    print(verdicts[-1], flush=True)
+sys.exit(0 if all(v == "pass" for v in verdicts) else 1)
