@@ -70,6 +70,12 @@ POM
   CP="target/benchmarks-0.1.0-SNAPSHOT.jar:$(ls target/lib/*.jar | sort | tr '\n' ':' | sed 's/:$//')"
 }
 
+rounds() { # rounds TITLE BASELINE JSON NAME "COMMAND" [NAME "COMMAND"]...: interleaved rounds (ROUNDS, +1 warm-up), msgs/s medians, ratios paired per round
+  local title=$1 baseline=$2 json=$3; shift 3
+  python3 "$SHARED/lib/timecmd.py" --rounds "$ROUNDS" --warmup 1 --metric msgs_per_s --baseline "$baseline" \
+    --json "$json" --title "$title" -- "$@"
+}
+
 machine_notes() {
   echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"

@@ -1,9 +1,11 @@
 package dev.herald.mail.dkim;
 
+import com.typesafe.config.ConfigValue;
 import dev.herald.mail.InputNotFoundException;
 import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MessageContent;
+import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,8 +103,7 @@ public final class DkimSigner {
    * @param path the block's config path, for errors ({@code herald.profiles.NAME.dkim})
    * @throws dev.herald.mail.InvalidConfigException naming the key, file and line
    */
-  public static DkimSigner fromConfig(com.typesafe.config.ConfigValue dkim, String path,
-      dev.herald.mail.spi.CredentialSourceFactory.Resolver secrets) {
+  public static DkimSigner fromConfig(ConfigValue dkim, String path, CredentialSourceFactory.Resolver secrets) {
     return DkimConfig.signer(dkim, path, secrets);
   }
 

@@ -81,6 +81,12 @@ class DkimCliIT {
     assertEquals(64, cli().run("dkim", "keygen", "--domain", "example.org", "--selector", "s", "--algorithm", "dsa",
         "--out", key.toString()).code());
     assertFalse(Files.exists(key));
+    Result bare = cli().run("dkim");
+    assertEquals(64, bare.code(), bare::toString);
+    assertTrue(bare.err().contains("keygen"), bare.err());
+    Result help = cli().run("dkim", "keygen", "--help");
+    assertEquals(0, help.code(), help::toString);
+    assertTrue(help.out().contains("--selector") && help.out().contains("--force"), help.out());
   }
 
   @ParameterizedTest @CsvSource({"rsa, relaxed/relaxed", "ed25519, relaxed/relaxed", "rsa, simple/simple", "ed25519, simple"})
