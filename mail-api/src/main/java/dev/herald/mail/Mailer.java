@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.spi.ProfileAdvisor;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
@@ -35,15 +36,19 @@ public final class Mailer implements AutoCloseable {
   private final Map<String, String> defaultHeaders;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
+  private final DkimSigner dkim;
 
   private Mailer(Builder b) {
     this.name = b.name;
-    this.transport = Objects.requireNonNull(b.transport, "transport");
+    Objects.requireNonNull(b.transport, "transport");
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
+    // The transport signs: whichever way a message comes in, the signature covers what it is handed.
+    this.dkim = b.dkim;
+    this.transport = b.dkim == null ? b.transport : b.dkim.wrap(b.transport);
   }
 
   public static Builder builder() { return new Builder(); }
@@ -60,9 +65,9 @@ public final class Mailer implements AutoCloseable {
         .create(config.profile("custom", profile), TraceListener.NONE, Mailer::logWarning);
   }
 
-  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors) {
+  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors, DkimSigner dkim) {
     Config s = profile.settings();
-    Builder b = builder().name(profile.name()).transport(transport);
+    Builder b = builder().name(profile.name()).transport(transport).dkim(dkim);
     b.profile = s;
     b.advisors.addAll(advisors);
     try {
@@ -125,6 +130,9 @@ public final class Mailer implements AutoCloseable {
 
   public Transport transport() { return transport; }
 
+  /** The DKIM signer of every message this mailer sends, if it signs (for a dry run's output). */
+  public Optional<DkimSigner> dkim() { return Optional.ofNullable(dkim); }
+
   /** The profile's default sender, if it has one. */
   public Optional<Address> defaultFrom() { return Optional.ofNullable(defaultFrom); }
 
@@ -152,7 +160,7 @@ public final class Mailer implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
-    private dev.herald.mail.dkim.DkimSigner dkim;
+    private DkimSigner dkim;
 
     private Builder() {}
 
@@ -170,14 +178,10 @@ public final class Mailer implements AutoCloseable {
     }
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
     /** Signs every message with DKIM, after the defaults are applied and as the transport gets it. */
-    public Builder dkim(dev.herald.mail.dkim.DkimSigner signer) { this.dkim = signer; return this; }
+    public Builder dkim(DkimSigner signer) { this.dkim = signer; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");
-      if (dkim != null) {
-        transport = dkim.wrap(transport);
-        dkim = null;
-      }
       return new Mailer(this);
     }
   }

@@ -61,18 +61,11 @@ public final class MailerFactory {
     Consumer<String> warn = warnings == null ? w -> { } : warnings;
     for (ProfileAdvisor a : advisors) a.review(profile.settings(), warn);
     Credentials credentials = credentials(profile, warn);
+    // The key is read before the transport is made: a bad one fails with nothing to close.
+    DkimSigner dkim = profile.settings().hasPath("dkim") ? DkimSigner.fromConfig(profile.settings().getValue("dkim"),
+        "herald.profiles." + profile.name() + ".dkim", new CredentialResolver(sources, warn)) : null;
     Transport transport = factory.create(profile.settings(), new TransportContext(credentials, trace, warn));
-    if (profile.settings().hasPath("dkim")) {
-      // Wraps the transport, so the signature covers the message as the transport is handed it.
-      try {
-        transport = DkimSigner.fromConfig(profile.settings().getValue("dkim"), "herald.profiles." + profile.name()
-            + ".dkim", new CredentialResolver(sources, warn)).wrap(transport);
-      } catch (RuntimeException e) {
-        transport.close();
-        throw e;
-      }
-    }
-    return Mailer.forProfile(profile, transport, advisors);
+    return Mailer.forProfile(profile, transport, advisors, dkim);
   }
 
   /** The profile's credentials, for commands that need them without a transport. */
