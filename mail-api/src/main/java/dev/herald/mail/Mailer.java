@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sends {@link Email}s through a {@link Transport}, filling in a profile's defaults
@@ -23,6 +25,8 @@ import java.util.Optional;
  * <pre>{@code
  * try (Mailer mailer = Mailer.fromProfile("personal")) {
  *   mailer.send(Email.builder().to("bob@example.net").subject("Hi").text("Hello").build());
+ *   mailer.sendAll(newsletters);                  // a batch: one SendOutcome per message
+ *   mailer.sendAsync(receipt).thenAccept(...);    // without waiting
  * }
  * }</pre>
  */
@@ -34,6 +38,7 @@ public final class Mailer implements AutoCloseable {
   private final Address defaultFrom;
   private final List<Address> defaultReplyTo;
   private final Map<String, String> defaultHeaders;
+  private final boolean textFromHtml;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
   private final DkimSigner dkim;
@@ -44,6 +49,7 @@ public final class Mailer implements AutoCloseable {
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
+    this.textFromHtml = b.textFromHtml;
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
     // The transport signs: whichever way a message comes in, the signature covers what it is handed.
@@ -77,6 +83,7 @@ public final class Mailer implements AutoCloseable {
         if (v.valueType() == ConfigValueType.LIST) s.getStringList("reply-to").forEach(b::replyTo);
         else b.replyTo(s.getString("reply-to"));
       }
+      if (s.hasPath("text-from-html")) b.textFromHtml(s.getBoolean("text-from-html"));
       if (s.hasPath("headers")) {
         for (Map.Entry<String, ConfigValue> e : s.getObject("headers").entrySet()) {
           b.header(e.getKey(), String.valueOf(e.getValue().unwrapped()));
@@ -104,10 +111,71 @@ public final class Mailer implements AutoCloseable {
     }
   }
 
-  /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */
+  /**
+   * Sends without waiting: applies the defaults and renders now (an invalid message throws here),
+   * then hands the message to the transport's {@link Transport#sendAsync} (SMTP: its connection pool).
+   *
+   * @return completes with the receipt, or exceptionally with a {@link MailException}
+   */
+  public CompletableFuture<SendReceipt> sendAsync(Email email) {
+    Email complete = withDefaults(email);
+    return sendAsync(Envelope.of(complete), complete.render());
+  }
+
+  /** {@link #sendAsync(Email)} for an already rendered (or raw) message with an explicit envelope. */
+  public CompletableFuture<SendReceipt> sendAsync(Envelope envelope, MessageContent content) {
+    CompletableFuture<SendReceipt> sent;
+    try {
+      sent = transport.sendAsync(envelope, content);
+    } catch (MailException e) {
+      return CompletableFuture.failedFuture(explained(e));
+    }
+    return sent.handle((receipt, failure) -> {
+      if (failure == null) return receipt;
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      throw cause instanceof MailException m ? new CompletionException(explained(m)) : new CompletionException(cause);
+    });
+  }
+
+  /**
+   * Sends a batch with the profile's defaults and waits for all of it; one message's failure (an
+   * invalid message, a refused recipient list) does not stop the others. Over SMTP the batch is
+   * pipelined across messages and spread over {@code max-connections} connections.
+   *
+   * @return one outcome per email, in the order given
+   */
+  public List<SendOutcome> sendAll(List<Email> emails) {
+    List<SendOutcome> out = new ArrayList<>(java.util.Collections.nCopies(emails.size(), (SendOutcome) null));
+    List<Outgoing> batch = new ArrayList<>(emails.size());
+    List<Integer> positions = new ArrayList<>(emails.size());
+    for (int i = 0; i < emails.size(); i++) {
+      try {
+        Email complete = withDefaults(emails.get(i));
+        batch.add(new Outgoing(Envelope.of(complete), complete.render()));
+        positions.add(i);
+      } catch (MailException e) {
+        out.set(i, new SendOutcome(i, null, e));
+      }
+    }
+    if (!batch.isEmpty()) {
+      List<SendOutcome> sent = transport.sendAll(batch);
+      for (SendOutcome o : sent) {
+        int i = positions.get(o.index());
+        out.set(i, o.sent() ? new SendOutcome(i, o.receipt(), null) : new SendOutcome(i, null, explained(o.failure())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The message as it will be sent: the profile's from, reply-to and headers filled in where absent,
+   * and its {@code text-from-html} where the message did not decide.
+   */
   public Email withDefaults(Email email) {
-    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty()) return email;
+    boolean noText = !textFromHtml && !email.textFromHtmlDecided();
+    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty() && !noText) return email;
     Email.Builder b = email.toBuilder();
+    if (noText) b.textFromHtml(false);
     if (email.from().isEmpty() && defaultFrom != null) b.from(defaultFrom);
     if (email.replyTo().isEmpty()) b.replyTo(defaultReplyTo);
     for (Map.Entry<String, String> h : defaultHeaders.entrySet()) {
@@ -158,6 +226,7 @@ public final class Mailer implements AutoCloseable {
     private Address from;
     private final List<Address> replyTo = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean textFromHtml = true;
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
     private DkimSigner dkim;
@@ -179,6 +248,8 @@ public final class Mailer implements AutoCloseable {
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
     /** Signs every message with DKIM, after the defaults are applied and as the transport gets it. */
     public Builder dkim(DkimSigner signer) { this.dkim = signer; return this; }
+    /** Whether HTML-only messages get a text alternative made from the HTML, unless a message says (default true). */
+    public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");

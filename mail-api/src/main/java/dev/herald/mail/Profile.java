@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.internal.credentials.CommandSourceFactory;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,15 +24,20 @@ import java.util.TreeSet;
  */
 public record Profile(String name, String transport, Config settings) {
 
-  /** Keys every profile may set, whatever its transport. */
+  /**
+   * Keys every profile may set, whatever its transport; {@code aliases} and {@code local-domain} turn
+   * the bare user names of sendmail mode into addresses.
+   */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2", "dkim");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "aliases", "local-domain",
+      "text-from-html", "dkim");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
       Config merged = user;
       Set<String> seen = new LinkedHashSet<>();
       Config current = user;
+      Config presets = ConfigFactory.empty();
       while (current.hasPath("preset")) {
         String preset = current.getString("preset");
         String path = ConfigUtil.joinPath("herald", "presets", preset);
@@ -43,6 +49,7 @@ public record Profile(String name, String transport, Config settings) {
         }
         current = root.getConfig(path);
         merged = merged.withFallback(current);
+        presets = presets.withFallback(current);
       }
       if (!merged.hasPath("transport")) {
         throw new InvalidConfigException("profile '" + name + "' at " + where(user.root())
@@ -54,19 +61,72 @@ public record Profile(String name, String transport, Config settings) {
       for (Map.Entry<String, ConfigValue> e : merged.root().entrySet()) {
         String key = e.getKey();
         if (!COMMON_KEYS.contains(key) && !defaults.root().containsKey(key)) {
+          if (!user.hasPath(key) && presets.hasPath("transport") && !presets.getString("transport").equals(transport)) {
+            throw transportAndPresetDiffer(name, user, presets.getString("transport"));
+          }
           Set<String> known = new TreeSet<>(defaults.root().keySet());
           known.addAll(COMMON_KEYS);
           throw new InvalidConfigException("unknown key '" + key + "' in profile '" + name + "' at "
               + where(e.getValue()) + "; keys of transport " + transport + ": " + String.join(", ", known));
         }
       }
+      checkLocalRecipientKeys(name, merged);
       return new Profile(name, transport, merged.withFallback(defaults).resolve());
     } catch (ConfigException e) {
       throw new InvalidConfigException("profile '" + name + "': " + e.getMessage(), e);
     }
   }
 
-  /** The effective settings as flat {@code key = value} lines, inline secrets shown as {@code <redacted>}. */
+  /**
+   * A profile that keeps its own transport (the built-in outbox's {@code file}) under a preset made for
+   * another ({@code --set preset=mailpit}): the preset's keys cannot apply. Says what was combined, and how
+   * to give the preset a profile of its own.
+   */
+  private static InvalidConfigException transportAndPresetDiffer(String name, Config user, String presetTransport) {
+    String preset = user.getString("preset");
+    return new InvalidConfigException("profile '" + name + "' uses transport " + user.getString("transport") + " ("
+        + origin(user.getValue("transport")) + "), but preset '" + preset + "' (" + origin(user.getValue("preset"))
+        + ") is made for transport " + presetTransport + ": a profile cannot have both", null, 0, null, null,
+        "give the preset a profile of its own: --set herald.profiles." + preset
+            + ".preset=" + preset + " --profile " + preset + ", or herald.profiles.NAME { preset = " + preset
+            + " } in herald.conf", null);
+  }
+
+  /** Where a value was set, for people: the file and line, the --set option, or Herald's built-in defaults. */
+  private static String origin(ConfigValue v) {
+    var o = v.origin();
+    if (o.filename() != null) return o.filename() + ":" + o.lineNumber();
+    if (o.url() != null || o.resource() != null) return "built in";
+    return o.description() == null ? "?" : o.description().replaceFirst("^merge of ", "");
+  }
+
+  /** {@code aliases} names a file; {@code local-domain} is a domain (bare names become name@domain). */
+  private static void checkLocalRecipientKeys(String name, Config merged) {
+    for (String key : List.of("aliases", "local-domain")) {
+      if (!merged.hasPath(key)) continue;
+      ConfigValue v = merged.getValue(key);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw new InvalidConfigException(key + " in profile '" + name + "' at " + where(v) + " must be a string, got "
+            + v.render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    }
+    String domain = merged.hasPath("local-domain") ? merged.getString("local-domain").strip() : "";
+    if (domain.isEmpty()) return;
+    try {
+      if (domain.indexOf('@') >= 0) throw new InvalidMessageException(domain);
+      Address.parse("postmaster@" + domain);
+    } catch (InvalidMessageException e) {
+      throw new InvalidConfigException("local-domain = \"" + domain + "\" in profile '" + name + "' at "
+          + where(merged.getValue("local-domain")) + " is not a domain name; write it as example.org");
+    }
+  }
+
+  /**
+   * The effective settings as flat {@code key = value} lines. Every value under a secret key (see
+   * {@link #isSecretKey}) is shown as {@code <redacted>}, whatever its type (a number, a list, an
+   * object); of a secret's source only its name is shown: {@code .env} and {@code .file} as written,
+   * {@code .command} as the command source describes itself (its program, not its arguments).
+   */
   public Map<String, String> redacted() {
     Map<String, String> out = new LinkedHashMap<>();
     flatten("", settings.root(), out, false);
@@ -76,19 +136,31 @@ public record Profile(String name, String transport, Config settings) {
   private static void flatten(String prefix, ConfigValue value, Map<String, String> out, boolean secret) {
     if (value instanceof ConfigObject obj) {
       for (String key : new TreeSet<>(obj.keySet())) {
+        String path = prefix.isEmpty() ? key : prefix + "." + key;
         boolean s = secret || isSecretKey(key);
-        // The name of a variable, file or command is not the secret itself.
-        boolean pointer = s && List.of("env", "file", "command").contains(key);
-        flatten(prefix.isEmpty() ? key : prefix + "." + key, obj.get(key), out, s && !pointer);
+        ConfigValue child = obj.get(key);
+        if (s && (key.equals("env") || key.equals("file"))) {
+          flatten(path, child, out, false); // the name of a variable or file is not the secret
+        } else if (s && key.equals("command")) {
+          out.put(path, child.valueType() == ConfigValueType.STRING
+              ? CommandSourceFactory.describe((String) child.unwrapped()) : "<redacted>");
+        } else {
+          flatten(path, child, out, s);
+        }
       }
-    } else if (secret && value.valueType() == ConfigValueType.STRING) {
+    } else if (secret) {
       out.put(prefix, "<redacted>");
     } else {
       out.put(prefix, value.render(com.typesafe.config.ConfigRenderOptions.concise()));
     }
   }
 
-  private static boolean isSecretKey(String key) {
+  /**
+   * Whether a config key names a secret ({@code password}, {@code client-secret}, {@code token},
+   * {@code refresh-token}, {@code inline}, {@code private-key}; not {@code token-uri}): its value is never printed, and
+   * the CLI's {@code --set} keeps it a string.
+   */
+  public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") && !k.endsWith("-uri")
         || k.equals("inline") || k.equals("private-key");

@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.MailException;
+import dev.herald.mail.internal.Printable;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,16 +44,45 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
       err.println("herald: " + ex.getMessage());
       err.println("herald: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
     } else if (code == ExitCodes.SOFTWARE) {
-      err.println("herald: internal error: " + ex);
+      err.println("herald: internal error: " + Printable.oneLine(ex.toString()));
       err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
     } else {
-      err.println("herald: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + oneLine(me.hint().get()));
+      // One line, and no control character reaches the terminal: a message may quote a hostile server.
+      err.println("herald: " + Printable.oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + Printable.oneLine(me.hint().get()));
     }
     if (ctx.verbose()) ex.printStackTrace(err);
   }
 
-  private static String oneLine(String s) {
-    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+  /**
+   * An {@link OutOfMemoryError} (74: the input is too large for this heap, e.g. a huge body in a small
+   * JVM) or a {@link StackOverflowError} (70, a bug), as one line and a hint; the trace with --verbose.
+   */
+  static int fatal(CliContext ctx, Error e) {
+    PrintStream err = ctx.err();
+    if (e instanceof OutOfMemoryError) {
+      err.println("herald: out of memory (Java heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB): the input is too large for it");
+      err.println("herald: hint: send less, or give the JVM more: HERALD_JAVA_OPTS=-Xmx1g (java -Xmx1g -jar herald.jar)");
+    } else {
+      err.println("herald: internal error: " + e);
+      err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
+    }
+    if (ctx.verbose()) e.printStackTrace(err);
+    return e instanceof OutOfMemoryError ? ExitCodes.IOERR : ExitCodes.SOFTWARE;
+  }
+
+  /** Prints what a background thread died of as one line (the real use of its work reports it too). */
+  static final class Uncaught implements Thread.UncaughtExceptionHandler {
+    private final CliContext ctx;
+
+    Uncaught(CliContext ctx) { this.ctx = ctx; }
+
+    @Override public void uncaughtException(Thread t, Throwable e) {
+      // Out of memory is the main thread's to report (it is short of the same heap), once.
+      if (e instanceof OutOfMemoryError && !ctx.verbose()) return;
+      ctx.err().println("herald: internal error in thread " + t.getName() + ": " + Printable.oneLine(String.valueOf(e)));
+      if (ctx.verbose()) e.printStackTrace(ctx.err());
+    }
   }
 }

@@ -45,6 +45,36 @@ final class RawHeaders {
 
   static RawHeaders of(byte[] raw) { return new RawHeaders(raw); }
 
+  /**
+   * The message with every bare CR of its header section made a line break (LF). A bare CR is no
+   * line ending to a parser that splits on LF, but the wire's canonical form makes it CRLF: read one
+   * way and sent the other, {@code X-Foo: a\rBcc: x} hid a Bcc from the parser and sent it to every
+   * recipient. Like every SMTP server that takes one, we read it as the line break it will become.
+   * The body is left as is (the transport makes its line endings CRLF).
+   */
+  static byte[] bareCrAsLineBreak(byte[] raw) {
+    int i = 0;
+    boolean lineStart = true;
+    byte[] out = null;
+    for (; i < raw.length; i++) {
+      byte b = raw[i];
+      boolean crlf = b == '\r' && i + 1 < raw.length && raw[i + 1] == '\n';
+      if (b == '\r' && !crlf) {
+        if (out == null) out = raw.clone();
+        out[i] = '\n';
+        b = '\n';
+      }
+      if (b == '\n' || crlf) {
+        if (lineStart) break; // the blank line: the body follows
+        if (crlf) i++;
+        lineStart = true;
+      } else {
+        lineStart = false;
+      }
+    }
+    return out == null ? raw : out;
+  }
+
   boolean has(String name) { return fields.stream().anyMatch(f -> f.name().equalsIgnoreCase(name)); }
 
   /** Every value of the field, unfolded, as UTF-8 text. */
@@ -61,11 +91,17 @@ final class RawHeaders {
 
   /** The addresses in the named fields; groups ({@code team: a@x, b@y;}) and comments are allowed. */
   List<String> addresses(String... names) {
+    return addresses(list -> Address.parseList(list).stream().map(Address::address).toList(), names);
+  }
+
+  /**
+   * The addresses in the named fields, each field's list (groups and comments removed) read by
+   * {@code list}: sendmail mode's reads bare user names too ({@link LocalRecipients#addresses}).
+   */
+  List<String> addresses(java.util.function.Function<String, List<String>> list, String... names) {
     List<String> out = new ArrayList<>();
     for (String name : names) {
-      for (String value : values(name)) {
-        for (Address a : Address.parseList(plainList(value))) out.add(a.address());
-      }
+      for (String value : values(name)) out.addAll(list.apply(plainList(value)));
     }
     return out;
   }

@@ -35,6 +35,7 @@ final class SendCommand implements Callable<Integer> {
   String text;
   Path textFile;
   Path htmlFile;
+  boolean noTextFromHtml;
   List<Path> attach = new ArrayList<>();
   List<Inline> inline = new ArrayList<>();
   List<String> headers = new ArrayList<>();
@@ -43,6 +44,8 @@ final class SendCommand implements Callable<Integer> {
   boolean dryRun;
   boolean trace;
   final CommonOptions common;
+  /** The most stdin or a body file may hold: {@code herald.stdin-limit}, set by {@link #call()} before it reads. */
+  long inputLimit = Long.MAX_VALUE;
 
   SendCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -75,6 +78,9 @@ final class SendCommand implements Callable<Integer> {
         Path.class, () -> c.textFile, v -> c.textFile = v).build());
     s.addOption(Specs.single(Specs.names("--html-file"), "FILE", "HTML body from a UTF-8 file.", Path.class,
         () -> c.htmlFile, v -> c.htmlFile = v).build());
+    s.addOption(Specs.flag(Specs.names("--no-text-from-html"),
+        "With --html-file and no text: send the HTML alone (default: a text alternative made from it).",
+        v -> c.noTextFromHtml = v).build());
     s.addOption(Specs.list(Specs.names("-a", "--attach"), "FILE", "Attach a file; repeatable.", Path.class,
         () -> c.attach, v -> c.attach = v).build());
     s.addOption(Specs.list(Specs.names("--inline"), "CID=FILE",
@@ -83,7 +89,8 @@ final class SendCommand implements Callable<Integer> {
     s.addOption(Specs.list(Specs.names("--header"), "'NAME: VALUE'", "Extra header; repeatable.", String.class,
         () -> c.headers, v -> c.headers = v).build());
     s.addOption(Specs.single(Specs.names("--priority"), "LEVEL", "high, normal or low.", Priority.class,
-        () -> c.priority, v -> c.priority = v).converters(new PriorityConverter()).build());
+        () -> c.priority, v -> c.priority = v).converters(new PriorityConverter())
+        .completionCandidates(java.util.List.of("high", "normal", "low")).build());
     ProfileOptions.addTo(s, c.profileOptions);
     s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message as it would be sent (DKIM-signed when the profile signs; its envelope on stderr); send nothing.",
         v -> c.dryRun = v).build());
@@ -98,8 +105,9 @@ final class SendCommand implements Callable<Integer> {
   record Inline(String contentId, Path file) { }
 
   @Override public Integer call() {
-    Email email = toEmail();
     Wiring wiring = Wiring.load(ctx, profileOptions);
+    inputLimit = wiring.stdinLimit();
+    Email email = toEmail();
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       if (dryRun) return dryRun(mailer, email);
@@ -123,7 +131,8 @@ final class SendCommand implements Callable<Integer> {
     b.subject(subject);
     String body = body();
     if (body != null) b.text(body);
-    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file"));
+    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file", inputLimit));
+    if (noTextFromHtml) b.textFromHtml(false);
     attach.forEach(b::attach);
     inline.forEach(i -> b.inline(i.contentId(), i.file()));
     for (String h : headers) {
@@ -137,9 +146,9 @@ final class SendCommand implements Callable<Integer> {
 
   private String body() {
     if (text != null) return text;
-    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file");
+    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file", inputLimit);
     if (textFile != null || !ctx.stdinIsTerminal()) {
-      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "stdin"), "the body on stdin");
+      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "the body on stdin", inputLimit), "the body on stdin");
       return s.isEmpty() && textFile == null ? null : s;
     }
     return null;

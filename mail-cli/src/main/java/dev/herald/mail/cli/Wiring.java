@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.HeraldConfig;
+import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailModule;
 import dev.herald.mail.Mailer;
 import dev.herald.mail.MailerFactory;
@@ -17,12 +18,30 @@ final class Wiring {
   private final CliContext ctx;
   private final HeraldConfig config;
   private final String profileName;
+  private final boolean warnings;
   private MailerFactory factory;
 
   private Wiring(CliContext ctx, HeraldConfig config, String profileName) {
     this.ctx = ctx;
     this.config = config;
     this.profileName = profileName;
+    this.warnings = warningsOn(config);
+  }
+
+  /** {@code herald.warnings}: on (the default) or off. */
+  private static boolean warningsOn(HeraldConfig config) {
+    try {
+      return config.root().getBoolean("herald.warnings");
+    } catch (com.typesafe.config.ConfigException e) {
+      com.typesafe.config.ConfigValue v = config.root().getValue("herald.warnings");
+      throw new dev.herald.mail.InvalidConfigException("herald.warnings at " + v.origin().description()
+          + " must be on or off, got " + v.render(com.typesafe.config.ConfigRenderOptions.concise()), e);
+    }
+  }
+
+  /** Where the configuration's warnings go: the run's stderr, or nowhere with {@code herald.warnings = off}. */
+  java.util.function.Consumer<String> warnings() {
+    return warnings ? ctx::warn : w -> { };
   }
 
   static Wiring load(CliContext ctx, ProfileOptions options) {
@@ -37,6 +56,18 @@ final class Wiring {
   }
 
   HeraldConfig config() { return config; }
+
+  /** {@code herald.stdin-limit} (mail-cli's reference.conf): the most one input (stdin, a body file) may hold, in bytes. */
+  long stdinLimit() {
+    String key = "herald.stdin-limit";
+    try {
+      long limit = config.root().getBytes(key);
+      if (limit <= 0) throw new InvalidConfigException(key + " must be a positive size such as 100MiB");
+      return limit;
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new InvalidConfigException(key + " must be a size such as 100MiB (" + e.getMessage() + ")", e);
+    }
+  }
 
   String profileName() { return profileName; }
 
@@ -53,7 +84,7 @@ final class Wiring {
 
   /** The chosen profile's mailer; {@code trace} receives the protocol dialogue. */
   Mailer mailer(Profile profile, TraceListener trace) {
-    return factory().create(profile, trace, ctx::warn);
+    return factory().create(profile, trace, warnings());
   }
 
   /** Prints the dialogue on stderr, one line each way, as {@code > }, {@code < } and {@code * }. */

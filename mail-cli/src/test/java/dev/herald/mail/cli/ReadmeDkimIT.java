@@ -30,7 +30,9 @@ class ReadmeDkimIT {
     section = section.substring(0, section.indexOf("\n## ", 10));
     String dir = home.toString() + "/";
     String keygen = block(section, "sh").lines().filter(l -> l.startsWith("herald dkim keygen")).findFirst().orElseThrow();
-    String hocon = block(section, "hocon").replace("~/.config/herald/", dir);
+    // The block's dkim part, as printed; the profile around it sends to the outbox instead of a real server.
+    String dkim = com.typesafe.config.ConfigFactory.parseString(block(section, "hocon").replace("~/.config/herald/", dir))
+        .getValue("herald.profiles.relay.dkim").render(com.typesafe.config.ConfigRenderOptions.concise());
     String[] args = Arrays.stream(keygen.replace("~/.config/herald/", dir).split(" ")).skip(1).toArray(String[]::new);
 
     CliRunner cli = new CliRunner(home).terminal();
@@ -42,7 +44,7 @@ class ReadmeDkimIT {
     assertTrue(gen.out().startsWith(shape.substring(0, shape.indexOf("p=") + 6)), gen.out() + " vs " + shape);
 
     Path conf = Files.writeString(home.resolve("herald.conf"), "herald.profile = relay\nherald.profiles.relay {"
-        + " transport = file, directory = \"" + home.resolve("outbox") + "\", from = \"me@example.org\" }\n" + hocon);
+        + " transport = file, directory = \"" + home.resolve("outbox") + "\", from = \"me@example.org\", dkim = " + dkim + " }\n");
     Result sent = cli.run("send", "--config", conf.toString(), "--to", "bob@example.net", "--subject", "hi", "--text", "hello");
     assertEquals(0, sent.code(), sent::toString);
     Dkimpy.assumeAvailable();

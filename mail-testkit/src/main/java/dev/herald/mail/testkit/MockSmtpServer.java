@@ -3,16 +3,20 @@ package dev.herald.mail.testkit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.herald.mail.testkit.internal.SelfSignedCertificate;
+import dev.herald.mail.testkit.internal.inbox.InboxServer;
+import dev.herald.mail.testkit.internal.inbox.InboxStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,6 +81,8 @@ public final class MockSmtpServer implements AutoCloseable {
 
   final Settings settings;
   private final boolean wrongHost;
+  private final Instant notBefore;
+  private final Instant notAfter;
   private volatile SelfSignedCertificate certificate;
   private final List<Scripted> faults = new ArrayList<>();
   private final List<Consumer<RecordedMessage>> listeners = new CopyOnWriteArrayList<>();
@@ -91,10 +97,13 @@ public final class MockSmtpServer implements AutoCloseable {
   private volatile ServerSocket serverSocket;
   private volatile Path certificateFile;
   private volatile boolean started;
+  private InboxServer ui;
 
   private MockSmtpServer(Builder b) {
     this.settings = new Settings(b);
     this.wrongHost = b.wrongHost;
+    this.notBefore = b.notBefore;
+    this.notAfter = b.notAfter;
     this.dispatcher = b.dispatcher;
     if (b.listener != null) listeners.add(b.listener);
   }
@@ -363,9 +372,34 @@ public final class MockSmtpServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops listening, closes every connection and deletes the certificate file; idempotent. */
+  /**
+   * Serves a web inbox of this server's messages (those received so far and every one after) on
+   * {@code port} of its bind address (0 picks a free port): open the URL while debugging a test to
+   * see each message as a mail client shows it. The inbox keeps up to {@code maxRecordedMessages}
+   * (at most 10,000); deleting there does not touch {@link #messages()}. Closed with the server.
+   *
+   * @return the page's URL, such as {@code http://127.0.0.1:8025/}; the same URL when already started
+   */
+  public synchronized URI startUi(int port) {
+    if (ui != null) return ui.url();
+    if (isStopped()) throw new IllegalStateException("closed; build a new server");
+    InboxStore store = InboxStore.inMemory(Math.min(settings.maxRecordedMessages, 10_000));
+    Set<Integer> added = ConcurrentHashMap.newKeySet();
+    Consumer<RecordedMessage> feed = m -> {
+      if (added.add(m.index())) store.add(m.raw(), m.arrival());
+    };
+    onMessage(feed); // first, so that nothing arriving during the copy below is missed
+    for (RecordedMessage m : messages()) feed.accept(m);
+    ui = InboxServer.start(store, settings.bindAddress, port, Duration.ofSeconds(15));
+    return ui.url();
+  }
+
+  /** Stops listening, closes every connection and the web inbox, and deletes the certificate file; idempotent. */
   @Override public void close() {
     stopped.countDown();
+    synchronized (this) {
+      if (ui != null) ui.close();
+    }
     ServerSocket ss = serverSocket;
     if (ss != null) closeQuietly(ss);
     for (Socket s : sockets) closeQuietly(s);
@@ -402,7 +436,8 @@ public final class MockSmtpServer implements AutoCloseable {
   SelfSignedCertificate certificateInternal() {
     SelfSignedCertificate c = certificate;
     if (c == null) {
-      c = wrongHost ? SelfSignedCertificate.forWrongHost() : SelfSignedCertificate.forLocalhost();
+      List<String> names = wrongHost ? List.of("wrong.example") : List.of("localhost", "127.0.0.1");
+      c = notAfter != null ? SelfSignedCertificate.forNames(names, notBefore, notAfter) : SelfSignedCertificate.forNames(names);
       certificate = c;
     }
     return c;
@@ -534,6 +569,8 @@ public final class MockSmtpServer implements AutoCloseable {
   public static final class Builder {
     private TlsMode tlsMode = TlsMode.STARTTLS;
     private boolean wrongHost;
+    private Instant notBefore;
+    private Instant notAfter;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private String hostname = "localhost";
     private String greeting;
@@ -570,6 +607,17 @@ public final class MockSmtpServer implements AutoCloseable {
 
     /** Presents a certificate for {@code wrong.example} instead of localhost/127.0.0.1. */
     public Builder wrongHostCertificate() { this.wrongHost = true; return this; }
+
+    /**
+     * Presents a certificate valid only from {@code notBefore} to {@code notAfter}: an expired one, or
+     * one not yet valid (certificate error tests). By default it is valid from yesterday for ten years.
+     */
+    public Builder certificateValidity(Instant notBefore, Instant notAfter) {
+      if (!notAfter.isAfter(notBefore)) throw new IllegalArgumentException("notAfter must follow notBefore");
+      this.notBefore = notBefore;
+      this.notAfter = notAfter;
+      return this;
+    }
 
     /** Listens on another local address than 127.0.0.1 (keep it on loopback in tests). */
     public Builder bindAddress(InetAddress address) { this.bindAddress = Objects.requireNonNull(address); return this; }

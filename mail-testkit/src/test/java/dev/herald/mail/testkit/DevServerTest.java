@@ -27,6 +27,14 @@ class DevServerTest {
     assertEquals(DevServer.Options.defaults(), DevServer.Options.parse());
     assertEquals(2525, DevServer.Options.parse().port());
     assertEquals(MockSmtpServer.TlsMode.IMPLICIT, DevServer.Options.parse("--implicit-tls").tls());
+    assertNull(DevServer.Options.parse().uiPort());
+    assertEquals(8025, DevServer.Options.parse("--ui").uiPort());
+    assertEquals(8025, DevServer.Options.parse("--ui", "--port", "1").uiPort());
+    assertEquals(9000, DevServer.Options.parse("--ui", "9000").uiPort());
+    assertTrue(DevServer.Options.parse().listen().isLoopbackAddress());
+    assertTrue(DevServer.Options.parse("--listen", "0.0.0.0").listen().isAnyLocalAddress());
+    assertEquals(500, DevServer.Options.parse().maxMessages());
+    assertEquals(20, DevServer.Options.parse("--max-messages", "20").maxMessages());
   }
 
   @Test void rejectsBadArguments() {
@@ -35,6 +43,10 @@ class DevServerTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--auth", "nopass")).getMessage().contains("USER:PASS"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--bogus")).getMessage().contains("usage:"));
     assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--port", "70000"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--listen", "example.org")).getMessage()
+        .contains("IP address"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--max-messages", "0")).getMessage()
+        .contains("--max-messages"));
   }
 
   @Test void printsAndSavesEachMessage(@TempDir Path dir) throws Exception {
@@ -47,12 +59,7 @@ class DevServerTest {
       c.command("EHLO dev");
       assertTrue(c.command("MAIL FROM:<a@example.org>").get(0).startsWith("530"), "AUTH required with --auth");
       c.command("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0bob\0pw".getBytes(StandardCharsets.UTF_8)));
-      c.command("MAIL FROM:<a@example.org>");
-      c.command("RCPT TO:<b@example.net>");
-      c.command("RCPT TO:<c@example.net>");
-      c.command("DATA");
-      assertTrue(c.command("Message-ID: <m1@example.org>\r\nSubject: dev\r\n\r\nhello\r\n.").get(0).startsWith("250"));
-      c.command("QUIT");
+      deliver(c, "Message-ID: <m1@example.org>", "b@example.net", "c@example.net");
     }
     String text = buf.toString(StandardCharsets.UTF_8);
     assertTrue(text.startsWith("herald dev-server listening on 127.0.0.1:"), text);
@@ -65,6 +72,49 @@ class DevServerTest {
     assertTrue(saved.get(0).toString().endsWith(".eml"));
     assertEquals("Message-ID: <m1@example.org>\r\nSubject: dev\r\n\r\nhello\r\n", Files.readString(saved.get(0)));
     assertTrue(text.contains("saved " + saved.get(0)), text);
+  }
+
+  /** MAIL FROM a@example.org, RCPT TO each recipient, a message with this header line and Subject: dev; then QUIT. */
+  private static void deliver(RawSmtpClient c, String header, String... recipients) throws Exception {
+    c.command("MAIL FROM:<a@example.org>");
+    for (String r : recipients) c.command("RCPT TO:<" + r + ">");
+    c.command("DATA");
+    assertTrue(c.command(header + "\r\nSubject: dev\r\n\r\nhello\r\n.").get(0).startsWith("250"));
+    c.command("QUIT");
+  }
+
+  @Test void aClientCannotWriteEscapeSequencesToTheTerminal() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    try (DevServer d = DevServer.start(DevServer.Options.defaults().withPort(0), out);
+         RawSmtpClient c = new RawSmtpClient(d.server().host(), d.server().port())) {
+      c.reply();
+      c.command("EHLO dev");
+      deliver(c, "Message-ID: <\u001b[2J\u001b[31mx\u0007@example.org>", "b@example.net");
+    }
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("received <\\x1b[2J\\x1b[31mx\\x07@example.org> from a@example.org"), text);
+    assertFalse(text.contains("\u001b") || text.contains("\u0007"), text);
+  }
+
+  @Test void theWebInboxListsWhatIsSavedEvenAfterARestart(@TempDir Path dir) throws Exception {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    DevServer.Options o = DevServer.Options.defaults().withPort(0).withUi(0).withSaveDir(dir);
+    try (DevServer d = DevServer.start(o, out); RawSmtpClient c = new RawSmtpClient(d.server().host(), d.server().port())) {
+      c.reply();
+      c.command("EHLO dev");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<b@example.net>");
+      c.command("DATA");
+      assertTrue(c.command("Subject: kept on disk\r\n\r\nhello\r\n.").get(0).startsWith("250"));
+      c.command("QUIT");
+    }
+    try (DevServer again = DevServer.start(o, out)) {
+      String list = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(again.uiUrl().orElseThrow().resolve("api/v1/messages")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(list.startsWith("{\"total\":1,") && list.contains("\"Subject\":\"kept on disk\""), list);
+    }
   }
 
   @Test void runBlocksUntilInterrupted() throws Exception {
