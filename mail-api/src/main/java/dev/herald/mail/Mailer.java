@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.spi.ProfileAdvisor;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
@@ -40,16 +41,20 @@ public final class Mailer implements AutoCloseable {
   private final boolean textFromHtml;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
+  private final DkimSigner dkim;
 
   private Mailer(Builder b) {
     this.name = b.name;
-    this.transport = Objects.requireNonNull(b.transport, "transport");
+    Objects.requireNonNull(b.transport, "transport");
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
     this.textFromHtml = b.textFromHtml;
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
+    // The transport signs: whichever way a message comes in, the signature covers what it is handed.
+    this.dkim = b.dkim;
+    this.transport = b.dkim == null ? b.transport : b.dkim.wrap(b.transport);
   }
 
   public static Builder builder() { return new Builder(); }
@@ -66,9 +71,9 @@ public final class Mailer implements AutoCloseable {
         .create(config.profile("custom", profile), TraceListener.NONE, Mailer::logWarning);
   }
 
-  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors) {
+  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors, DkimSigner dkim) {
     Config s = profile.settings();
-    Builder b = builder().name(profile.name()).transport(transport);
+    Builder b = builder().name(profile.name()).transport(transport).dkim(dkim);
     b.profile = s;
     b.advisors.addAll(advisors);
     try {
@@ -193,6 +198,9 @@ public final class Mailer implements AutoCloseable {
 
   public Transport transport() { return transport; }
 
+  /** The DKIM signer of every message this mailer sends, if it signs (for a dry run's output). */
+  public Optional<DkimSigner> dkim() { return Optional.ofNullable(dkim); }
+
   /** The profile's default sender, if it has one. */
   public Optional<Address> defaultFrom() { return Optional.ofNullable(defaultFrom); }
 
@@ -221,6 +229,7 @@ public final class Mailer implements AutoCloseable {
     private boolean textFromHtml = true;
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
+    private DkimSigner dkim;
 
     private Builder() {}
 
@@ -237,6 +246,8 @@ public final class Mailer implements AutoCloseable {
       return this;
     }
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
+    /** Signs every message with DKIM, after the defaults are applied and as the transport gets it. */
+    public Builder dkim(DkimSigner signer) { this.dkim = signer; return this; }
     /** Whether HTML-only messages get a text alternative made from the HTML, unless a message says (default true). */
     public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 

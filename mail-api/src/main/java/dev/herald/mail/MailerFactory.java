@@ -1,5 +1,6 @@
 package dev.herald.mail;
 
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.internal.CredentialResolver;
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.Credentials;
@@ -60,8 +61,11 @@ public final class MailerFactory {
     Consumer<String> warn = warnings == null ? w -> { } : warnings;
     for (ProfileAdvisor a : advisors) a.review(profile.settings(), warn);
     Credentials credentials = credentials(profile, warn);
+    // The key is read before the transport is made: a bad one fails with nothing to close.
+    DkimSigner dkim = profile.settings().hasPath("dkim") ? DkimSigner.fromConfig(profile.settings().getValue("dkim"),
+        "herald.profiles." + profile.name() + ".dkim", new CredentialResolver(sources, warn)) : null;
     Transport transport = factory.create(profile.settings(), new TransportContext(credentials, trace, warn));
-    return Mailer.forProfile(profile, transport, advisors);
+    return Mailer.forProfile(profile, transport, advisors, dkim);
   }
 
   /** The profile's credentials, for commands that need them without a transport. */

@@ -89,6 +89,10 @@ public final class Main {
     for (CommandLine sub : cl.getSubcommands().values()) {
       sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
       sub.getCommandSpec().exitCodeOnExecutionException(ExitCodes.SOFTWARE);
+      for (CommandLine nested : sub.getSubcommands().values()) {
+        nested.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        nested.getCommandSpec().exitCodeOnExecutionException(ExitCodes.SOFTWARE);
+      }
     }
     return cl;
   }

@@ -92,7 +92,7 @@ final class SendCommand implements Callable<Integer> {
         () -> c.priority, v -> c.priority = v).converters(new PriorityConverter())
         .completionCandidates(java.util.List.of("high", "normal", "low")).build());
     ProfileOptions.addTo(s, c.profileOptions);
-    s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message (and its envelope on stderr); send nothing.",
+    s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message as it would be sent (DKIM-signed when the profile signs; its envelope on stderr); send nothing.",
         v -> c.dryRun = v).build());
     s.addOption(Specs.flag(Specs.names("--trace"), "Print the protocol dialogue on stderr (secrets redacted).",
         v -> c.trace = v).build());
@@ -156,7 +156,8 @@ final class SendCommand implements Callable<Integer> {
 
   private int dryRun(Mailer mailer, Email email) {
     Email full = mailer.withDefaults(email);
-    MessageContent content = full.render();
+    MessageContent rendered = full.render();
+    MessageContent content = mailer.dkim().map(d -> d.sign(rendered)).orElse(rendered); // as it would be sent
     Envelope envelope = Envelope.of(full);
     if (!ctx.quiet()) {
       ctx.err().println("herald: dry run, nothing sent; profile " + mailer.name() + " would send via "
