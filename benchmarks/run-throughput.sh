@@ -34,8 +34,7 @@ OUT=results/throughput.md
 {
   echo "## Throughput, msgs/s (N=$N per run, in-process warm-up $WARMUP, K=$K, sendAll batches of $BATCH)"
   machine_notes
-  python3 "$SHARED/lib/timecmd.py" --rounds "$ROUNDS" --warmup 1 --metric msgs_per_s --baseline angus-reuse-1 \
-    --json results/throughput.json --title "throughput to smtp-sink on loopback (msgs/s, higher is better)" -- \
+  rounds "throughput to smtp-sink on loopback (msgs/s, higher is better)" angus-reuse-1 results/throughput.json \
     angus-reuse-1        "$J --mode angus-reuse --threads 1" \
     herald-reuse-1       "$J --mode herald-send --threads 1 --connections 1" \
     herald-batch-1       "$J --mode herald-batch --connections 1 --batch $BATCH" \

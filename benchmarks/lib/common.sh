@@ -51,9 +51,29 @@ start_proxy() { # start_proxy LISTEN_PORT TARGET_PORT DELAY_MS STATS_FILE
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-build() { # builds this module (always: picks up a newly installed mail-smtp); sets CP
-  mvn -q -B package
+build() { # builds this module with the working tree's mail-api and mail-smtp; sets CP
+  if [ "${INSTALLED:-0}" = 1 ]; then
+    mvn -q -B package                       # against mail-api and mail-smtp installed in ~/.m2
+  else
+    # One reactor with the modules it needs, through a throwaway aggregator: nothing is installed
+    # into ~/.m2, and the figures are always those of the code in this checkout.
+    mkdir -p target/reactor
+    cat > target/reactor/pom.xml <<'POM'
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>dev.herald</groupId><artifactId>benchmarks-reactor</artifactId><version>0</version><packaging>pom</packaging>
+  <modules><module>../../../herald-bom</module><module>../../../mail-api</module><module>../../../mail-testkit</module>
+    <module>../../../mail-smtp</module><module>../..</module></modules>
+</project>
+POM
+    mvn -q -B -Dmaven.test.skip=true -f target/reactor/pom.xml package
+  fi
   CP="target/benchmarks-0.1.0-SNAPSHOT.jar:$(ls target/lib/*.jar | sort | tr '\n' ':' | sed 's/:$//')"
+}
+
+rounds() { # rounds TITLE BASELINE JSON NAME "COMMAND" [NAME "COMMAND"]...: interleaved rounds (ROUNDS, +1 warm-up), msgs/s medians, ratios paired per round
+  local title=$1 baseline=$2 json=$3; shift 3
+  python3 "$SHARED/lib/timecmd.py" --rounds "$ROUNDS" --warmup 1 --metric msgs_per_s --baseline "$baseline" \
+    --json "$json" --title "$title" -- "$@"
 }
 
 machine_notes() {

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.herald.mail.spi.MessageQueue;
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.spi.ProfileAdvisor;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
@@ -42,10 +43,11 @@ public final class Mailer implements AutoCloseable {
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
   private final MessageQueue queue;
+  private final DkimSigner dkim;
 
   private Mailer(Builder b) {
     this.name = b.name;
-    this.transport = Objects.requireNonNull(b.transport, "transport");
+    Objects.requireNonNull(b.transport, "transport");
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
@@ -53,6 +55,9 @@ public final class Mailer implements AutoCloseable {
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
     this.queue = b.queue;
+    // The transport signs: whichever way a message comes in, the signature covers what it is handed.
+    this.dkim = b.dkim;
+    this.transport = b.dkim == null ? b.transport : b.dkim.wrap(b.transport);
   }
 
   public static Builder builder() { return new Builder(); }
@@ -69,9 +74,10 @@ public final class Mailer implements AutoCloseable {
         .create(config.profile("custom", profile), TraceListener.NONE, Mailer::logWarning);
   }
 
-  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors, MessageQueue queue) {
+  static Mailer forProfile(Profile profile, Transport transport, List<ProfileAdvisor> advisors, DkimSigner dkim,
+      MessageQueue queue) {
     Config s = profile.settings();
-    Builder b = builder().name(profile.name()).transport(transport).queue(queue);
+    Builder b = builder().name(profile.name()).transport(transport).dkim(dkim).queue(queue);
     b.profile = s;
     b.advisors.addAll(advisors);
     try {
@@ -229,6 +235,9 @@ public final class Mailer implements AutoCloseable {
 
   public Transport transport() { return transport; }
 
+  /** The DKIM signer of every message this mailer sends, if it signs (for a dry run's output). */
+  public Optional<DkimSigner> dkim() { return Optional.ofNullable(dkim); }
+
   /** The profile's default sender, if it has one. */
   public Optional<Address> defaultFrom() { return Optional.ofNullable(defaultFrom); }
 
@@ -264,6 +273,7 @@ public final class Mailer implements AutoCloseable {
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
     private MessageQueue queue;
+    private DkimSigner dkim;
 
     private Builder() {}
 
@@ -282,6 +292,8 @@ public final class Mailer implements AutoCloseable {
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
     /** Where {@link Mailer#enqueue} stores messages; closed with the mailer. */
     public Builder queue(MessageQueue queue) { this.queue = queue; return this; }
+    /** Signs every message with DKIM, after the defaults are applied and as the transport gets it. */
+    public Builder dkim(DkimSigner signer) { this.dkim = signer; return this; }
     /** Whether HTML-only messages get a text alternative made from the HTML, unless a message says (default true). */
     public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 

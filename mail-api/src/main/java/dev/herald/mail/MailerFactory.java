@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
+import dev.herald.mail.dkim.DkimSigner;
 import dev.herald.mail.internal.CredentialResolver;
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.Credentials;
@@ -76,6 +77,9 @@ public final class MailerFactory {
     Consumer<String> warn = warnings == null ? w -> { } : warnings;
     for (ProfileAdvisor a : advisors) a.review(profile.settings(), warn);
     Credentials credentials = credentials(profile, warn);
+    // The key is read before the transport is made: a bad one fails with nothing to close.
+    DkimSigner dkim = profile.settings().hasPath("dkim") ? DkimSigner.fromConfig(profile.settings().getValue("dkim"),
+        "herald.profiles." + profile.name() + ".dkim", new CredentialResolver(sources, warn)) : null;
     // The store is opened (settings read, no I/O) before the transport, so that a bad queue block fails alone.
     MessageQueue queue = queueName(profile) == null ? null : queue(queueName(profile), warn);
     Transport transport;
@@ -85,7 +89,7 @@ public final class MailerFactory {
       if (queue != null) queue.close();
       throw e;
     }
-    return Mailer.forProfile(profile, transport, advisors, queue);
+    return Mailer.forProfile(profile, transport, advisors, dkim, queue);
   }
 
   /** The store a profile's {@code queue} key names, or null when it names none. */

@@ -31,7 +31,7 @@ public record Profile(String name, String transport, Config settings) {
    */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
       "reply-to", "headers", "username", "password", "token", "oauth2", "aliases", "local-domain",
-      "text-from-html", "queue", "queue-retry");
+      "text-from-html", "dkim", "queue", "queue-retry");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
@@ -158,13 +158,13 @@ public record Profile(String name, String transport, Config settings) {
 
   /**
    * Whether a config key names a secret ({@code password}, {@code client-secret}, {@code token},
-   * {@code refresh-token}, {@code inline}; not {@code token-uri}): its value is never printed, and
+   * {@code refresh-token}, {@code inline}, {@code private-key}; not {@code token-uri}): its value is never printed, and
    * the CLI's {@code --set} keeps it a string.
    */
   public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") && !k.endsWith("-uri")
-        || k.equals("inline");
+        || k.equals("inline") || k.equals("private-key");
   }
 
   private static String where(ConfigValue v) {

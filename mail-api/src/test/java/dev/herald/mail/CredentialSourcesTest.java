@@ -65,6 +65,20 @@ class CredentialSourcesTest {
     assertEquals("file:" + f, c.password().describe());
   }
 
+  @Test void aPemBlockIsReadWholeFromAFileOrACommandAndAPasswordStaysItsFirstLine() throws Exception {
+    String pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rLMcrn9g\n-----END PRIVATE KEY-----";
+    Path key = dir.resolve("key.pem");
+    Files.writeString(key, pem + "\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertEquals(pem, credentials("password.file = \"" + key + "\"").password().get().reveal());
+    assertEquals(pem, credentials("password.command = \"cat " + key + "\"").password().get().reveal());
+    Path pw = dir.resolve("pw");
+    Files.writeString(pw, "secret\n-----BEGIN PRIVATE KEY-----\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    assertEquals("secret", credentials("password.file = \"" + pw + "\"").password().get().reveal());
+    assertEquals("secret", credentials("password.command = \"cat " + pw + "\"").password().get().reveal());
+  }
+
   @Test void ownerOnlyFileDoesNotWarn() throws Exception {
     Path f = dir.resolve("pw");
     Files.writeString(f, "x");

@@ -39,6 +39,21 @@ final class HeraldRunner implements Send.Runner {
       b.trace((direction, line) -> System.err.println(prefix(direction) + line));
     }
     this.transport = b.build();
+    if (o.dkim != null) {
+      dev.herald.mail.dkim.DkimAlgorithm a = dev.herald.mail.dkim.DkimAlgorithm.named(o.dkim);
+      if (a == null) throw new IllegalArgumentException("--dkim must be rsa or ed25519");
+      this.dkim = dev.herald.mail.dkim.DkimSigner.builder().domain("example.com").selector("bench")
+          .privateKey(dev.herald.mail.dkim.DkimKeys.generate(a, 2048).getPrivate()).build();
+    } else {
+      this.dkim = null;
+    }
+  }
+
+  private final dev.herald.mail.dkim.DkimSigner dkim;
+
+  private MessageContent render(Email e) {
+    MessageContent c = e.render();
+    return dkim == null ? c : dkim.sign(c);
   }
 
   /** One {@code send} call per message; K threads share the transport and its C connections. */
@@ -80,7 +95,7 @@ final class HeraldRunner implements Send.Runner {
         } else {
           Email e = email(i);
           env = Envelope.of(e);
-          content = e.render();
+          content = render(e);
         }
         buildNanos.add(System.nanoTime() - b0);
         SendReceipt r = transport.send(env, content);
@@ -98,7 +113,7 @@ final class HeraldRunner implements Send.Runner {
           list.add(new Outgoing((Envelope) f[0], (MessageContent) f[1]));
         } else {
           Email e = email(i);
-          list.add(new Outgoing(Envelope.of(e), e.render()));
+          list.add(new Outgoing(Envelope.of(e), render(e)));
         }
       }
       buildNanos.add(System.nanoTime() - b0);
@@ -114,7 +129,7 @@ final class HeraldRunner implements Send.Runner {
       synchronized (this) {
         if (fixed == null) {
           Email e = email(0);
-          fixed = new Object[] {Envelope.of(e), e.render()};
+          fixed = new Object[] {Envelope.of(e), render(e)};
         }
         f = fixed;
       }
@@ -134,7 +149,7 @@ final class HeraldRunner implements Send.Runner {
 
   @Override
   public String describe() {
-    return "herald: " + (batch ? "sendAll of " + o.batch : "send per message") + (o.sameContent ? " (same content)" : "") + ", " + connections
+    return "herald: " + (batch ? "sendAll of " + o.batch : "send per message") + (dkim == null ? "" : ", DKIM " + dkim.algorithm().tag()) + (o.sameContent ? " (same content)" : "") + ", " + connections
         + " connection(s), " + accepted.get() + " recipients accepted";
   }
 

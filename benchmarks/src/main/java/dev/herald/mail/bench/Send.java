@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp CP dev.herald.mail.bench.Send --mode MODE [--n N] [--warmup W] [--threads K]
  *      [--connections C] [--batch B] [--host H] [--port P] [--warmup-port P2] [--size BYTES]
- *      [--attach FILE] [--trace] [--same-content]
+ *      [--attach FILE] [--trace] [--same-content] [--dkim rsa|ed25519]
  * MODE: herald-send    Herald SmtpTransport.send(envelope, content), one call per message; K threads
  *                      share one transport with C pooled connections (default C = K)
  *       herald-batch   Herald SmtpTransport.sendAll of B messages at a time from one thread, C connections
@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timed ones go through a round-trip-counting proxy); the JSON line then shows warmup as negative.
  * {@code --same-content} (diagnostic, Herald modes only, breaks the "fresh message" contract): one
  * message is rendered once and sent N times, which isolates the transport's own cost.
+ * {@code --dkim rsa|ed25519} (Herald modes): every message is DKIM-signed (mail-api's {@code DkimSigner},
+ * relaxed/relaxed, a fresh 2048-bit RSA or an Ed25519 key made at start-up) after it is rendered, as
+ * a profile with {@code dkim { … }} does; the signing time counts in {@code build_us_per_msg}.
  */
 public final class Send {
   static final String FROM = "bench@example.com";
@@ -52,6 +55,7 @@ public final class Send {
     File attach;
     boolean trace;
     boolean sameContent; // diagnostic: Herald renders one message and sends it N times
+    String dkim; // null, rsa or ed25519: Herald signs every message
     String body;
   }
 
@@ -143,6 +147,7 @@ public final class Send {
         case "--attach" -> o.attach = new File(args[++i]);
         case "--trace", "--debug" -> o.trace = true;
         case "--same-content" -> o.sameContent = true;
+        case "--dkim" -> o.dkim = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }

@@ -28,11 +28,9 @@ import java.util.zip.CRC32;
  * Exits 0 on success; an OutOfMemoryError or a mismatch exits non-zero.
  */
 public final class LargeAttachmentMain {
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    long size = Long.parseLong(args[1]) << 20;
-    Path file = dir.resolve("big.bin");
-    CRC32 expected = new CRC32();
+  /** Writes {@code size} octets (a multiple of 64 KiB) of seeded random data; returns their CRC-32. */
+  public static CRC32 writeRandom(Path file, long size) throws java.io.IOException {
+    CRC32 crc = new CRC32();
     SplittableRandom random = new SplittableRandom(42);
     byte[] chunk = new byte[1 << 16];
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
@@ -41,10 +39,18 @@ public final class LargeAttachmentMain {
           long r = random.nextLong();
           for (int j = 0; j < 8; j++) chunk[i + j] = (byte) (r >>> (8 * j));
         }
-        expected.update(chunk);
+        crc.update(chunk);
         out.write(chunk);
       }
     }
+    return crc;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    long size = Long.parseLong(args[1]) << 20;
+    Path file = dir.resolve("big.bin");
+    CRC32 expected = writeRandom(file, size);
     HeraldConfig config = HeraldConfig.of(ConfigFactory.parseString(
         "herald.profiles.box { transport = file, directory = \"" + dir.resolve("outbox") + "\" }"));
     SendReceipt receipt;

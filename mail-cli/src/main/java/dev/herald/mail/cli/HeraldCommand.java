@@ -21,6 +21,7 @@ final class HeraldCommand implements Callable<Integer> {
     m.put("queue", QueueCommand.class);
     m.put("check", CheckCommand.class);
     m.put("auth", AuthCommand.class);
+    m.put("dkim", DkimCommand.class);
     m.put("dev-server", DevServerCommand.class);
     m.put("profiles", ProfilesCommand.class);
     m.put("config", ConfigCommand.class);

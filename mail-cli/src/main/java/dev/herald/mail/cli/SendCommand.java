@@ -94,7 +94,7 @@ final class SendCommand implements Callable<Integer> {
         () -> c.priority, v -> c.priority = v).converters(new PriorityConverter())
         .completionCandidates(java.util.List.of("high", "normal", "low")).build());
     ProfileOptions.addTo(s, c.profileOptions);
-    s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message (and its envelope on stderr); send nothing.",
+    s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message as it would be sent (DKIM-signed when the profile signs; its envelope on stderr); send nothing.",
         v -> c.dryRun = v).build());
     s.addOption(Specs.flag(Specs.names("--queue"), "Store the message in the profile's queue (queue = NAME) and return at"
         + " once; 'herald queue run' delivers it, retrying while the server cannot be reached.", v -> c.queue = v).build());
@@ -161,7 +161,8 @@ final class SendCommand implements Callable<Integer> {
 
   private int dryRun(Mailer mailer, Email email) {
     Email full = mailer.withDefaults(email);
-    MessageContent content = full.render();
+    MessageContent rendered = full.render();
+    MessageContent content = mailer.dkim().map(d -> d.sign(rendered)).orElse(rendered); // as it would be sent
     Envelope envelope = Envelope.of(full);
     if (!ctx.quiet()) {
       ctx.err().println("herald: dry run, nothing sent; profile " + mailer.name() + " would send via "

@@ -316,7 +316,7 @@ class CliTest {
     assertEquals(0, h.code());
     assertTrue(h.out().contains("--reply-to") && h.out().contains("--inline"), h::toString);
     Result top = cli.run("--help");
-    for (String c : List.of("send", "sendmail", "check", "auth", "dev-server", "profiles", "config", "completion", "help")) {
+    for (String c : List.of("send", "sendmail", "check", "auth", "dkim", "dev-server", "profiles", "config", "completion", "help")) {
       assertTrue(top.out().contains("  " + c + " "), c + " in " + top.out());
     }
   }

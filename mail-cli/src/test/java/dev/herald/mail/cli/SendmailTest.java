@@ -233,6 +233,8 @@ class SendmailTest {
         herald.profile = inline
         herald.profiles.inline { transport = fake, from = "a@example.org", username = u, password = "s3cret" }
         """);
+    // owner-only, so the inline password is the one warning (a file others can read would add its own)
+    Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Result r = sendmail("Subject: x\n\nhi\n", "b@example.com");
     assertEquals(0, r.code(), r::toString);
     assertEquals(1, r.err().lines().filter(l -> l.startsWith("herald: warning:")).count(), r::toString);

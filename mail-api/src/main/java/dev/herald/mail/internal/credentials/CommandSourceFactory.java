@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code password.command = "pass show mail/bot"}: the first line a command prints, as msmtp's
+ * {@code password.command = "pass show mail/bot"}: the first line a command prints (a PEM block whole), as msmtp's
  * {@code passwordeval}. Run once and cached until the server rejects it; bounded by a timeout.
  */
 public final class CommandSourceFactory implements CredentialSourceFactory {
@@ -78,11 +78,12 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       }
       String stdout = out.text();
       int nl = stdout.indexOf('\n');
-      if (nl < 0 && out.truncated()) {
+      boolean pem = stdout.strip().startsWith("-----BEGIN ");
+      if ((nl < 0 || pem) && out.truncated()) {
         throw new InvalidConfigException("the password command (" + where + ") printed more than "
-            + (Drain.LIMIT >> 10) + " KiB without a line break; a secret is its first line");
+            + (Drain.LIMIT >> 10) + " KiB" + (pem ? " of PEM" : " without a line break; a secret is its first line"));
       }
-      String line = (nl < 0 ? stdout : stdout.substring(0, nl)).strip();
+      String line = ConfigValues.secretText(stdout);
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
     } catch (IOException e) {

@@ -15,6 +15,17 @@ public final class ConfigValues {
     return (String) value.unwrapped();
   }
 
+  /**
+   * The secret in a file's or a command's output: its first line, stripped; or, when it is a PEM
+   * block (a key, such as a DKIM private key), the whole block.
+   */
+  public static String secretText(String content) {
+    String s = content.strip();
+    if (s.startsWith("-----BEGIN ")) return s;
+    int nl = content.indexOf('\n');
+    return (nl < 0 ? content : content.substring(0, nl)).strip();
+  }
+
   public static String where(ConfigValue value) {
     String d = value.origin().description();
     return d == null ? "?" : d.replaceFirst("^merge of ", "");

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-/** {@code password.file = "~/.config/herald/pw"}: the first line of a file, read at each use. */
+/** {@code password.file = "~/.config/herald/pw"}: the first line of a file (a PEM block whole), read at each use. */
 public final class FileSourceFactory implements CredentialSourceFactory {
   static final int MAX_LINE = 64 << 10;
 
@@ -47,22 +47,38 @@ public final class FileSourceFactory implements CredentialSourceFactory {
     };
   }
 
-  /** A secret is one line: read up to the first line break, and no further than 64 KiB (think /dev/zero). */
+  /**
+   * A secret is one line: read up to the first line break, and no further than 64 KiB (think
+   * /dev/zero); a PEM block (a key) is read whole, within the same bound.
+   */
   static String firstLine(Path file, String where) throws IOException {
+    byte[] begin = "-----BEGIN ".getBytes(StandardCharsets.US_ASCII);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buf = new byte[MAX_LINE + 1];
       int n = 0;
+      Boolean pem = null; // undecided until the first octets are read
       for (int r; n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0; ) {
-        for (int i = n; i < n + r; i++) {
+        int from = n;
+        n += r;
+        if (pem == null) {
+          int k = 0;
+          while (k < Math.min(n, begin.length) && buf[k] == begin[k]) k++;
+          if (k == begin.length) pem = true;
+          else if (k < n) pem = false;
+          else continue;
+          from = 0;
+        }
+        if (pem) continue;
+        for (int i = from; i < n; i++) {
           if (buf[i] == '\n') return new String(buf, 0, i, StandardCharsets.UTF_8);
         }
-        n += r;
       }
       if (n > MAX_LINE) {
         throw new InvalidConfigException("secret file " + file + " (" + where + ") has no line break in its first "
-            + (MAX_LINE >> 10) + " KiB; a secret is its first line");
+            + (MAX_LINE >> 10) + " KiB; a secret is its first line" + (Boolean.TRUE.equals(pem) ? ", a PEM block less" : ""));
       }
-      return new String(buf, 0, n, StandardCharsets.UTF_8);
+      String content = new String(buf, 0, n, StandardCharsets.UTF_8);
+      return Boolean.TRUE.equals(pem) ? ConfigValues.secretText(content) : content;
     }
   }
 
