@@ -49,7 +49,8 @@ import org.junit.platform.testkit.engine.Events;
  * outbox; {@code hocon} parsed and each profile in it resolved against the schema; a block without a
  * language (a synopsis) held against the command's {@code --help}. A block that cannot run here says so
  * on the line above it, {@code <!-- readme-check: compile … -->} (or {@code parse}), and is still compiled
- * (parsed). A block of another language fails the test, so none goes unchecked.
+ * (parsed). An {@code ini} block is a systemd unit whose {@code ExecStart} must name a herald command and
+ * options that exist. A block of another language fails the test, so none goes unchecked.
  */
 class ReadmeIT {
   private static final Pattern CHECK = Pattern.compile("<!-- readme-check: (\\w+)");
@@ -99,6 +100,7 @@ class ReadmeIT {
       case "sh" -> sh(b);
       case "hocon" -> hocon(b);
       case "" -> synopsis(b);
+      case "ini" -> unit(b);
       default -> fail(b + ": a block of language '" + b.language() + "' that no test checks; teach ReadmeIT to check it");
     }
   }
@@ -246,6 +248,28 @@ class ReadmeIT {
     assertTrue(parsed.hasPath("herald.profiles"), b + ": defines no profile");
     for (String name : parsed.getObject("herald.profiles").keySet()) config.profile(name);   // every key checked
     if (parsed.hasPath("herald.profile")) config.profile(parsed.getString("herald.profile"));
+  }
+
+  // ---- ini: a systemd unit ----
+
+  /** A systemd unit: its ExecStart runs herald with a command and options that herald's --help knows. */
+  private void unit(Block b) {
+    Matcher exec = Pattern.compile("(?m)^ExecStart=\\S*herald\\s+(.+)$").matcher(b.code());
+    assertTrue(exec.find(), b + ": an ini block is a systemd unit whose ExecStart runs herald");
+    String[] words = exec.group(1).strip().split("\\s+");
+    List<String> command = new ArrayList<>();
+    for (String w : words) {
+      if (w.startsWith("-")) break;
+      command.add(w);
+    }
+    command.add("--help");
+    CliRunner.Result help = new CliRunner(tmp).run(command.toArray(String[]::new));
+    assertEquals(0, help.code(), b + ": " + help);
+    for (String w : words) {
+      if (w.startsWith("--")) {
+        assertTrue(help.out().contains(w), b + ": " + w + " is not an option of herald " + String.join(" ", command) + ":\n" + help.out());
+      }
+    }
   }
 
   // ---- a synopsis ----
