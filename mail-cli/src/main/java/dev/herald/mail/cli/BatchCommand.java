@@ -169,6 +169,9 @@ final class BatchCommand implements Callable<Integer> {
         r = merge.send();
       } catch (IllegalStateException e) {
         throw new dev.herald.mail.TransientMailException(e.getMessage() + "; wait for it to finish", e);
+      } catch (UnsupportedOperationException e) {
+        throw new InvalidConfigException(e.getMessage() + ": a batch needs a store that keeps keys (spool); remove queue from"
+            + " profile '" + profile.name() + "' and the batch gets a spool of its own", e);
       } finally {
         bar.finish();
       }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A durable store of messages waiting to be sent, shared by any number of workers: the SPI of the
- * stores ({@link SpoolOutbox}, a directory on this machine). A message is {@linkplain #enqueue stored}
+ * stores ({@link SpoolOutbox}, a directory on this machine; {@link JdbcOutbox}, a PostgreSQL table). A message is {@linkplain #enqueue stored}
  * durably, {@linkplain #claim claimed} by one worker at a time, and {@linkplain #record recorded}
  * after each attempt: delivered (gone), deferred to a later attempt, or failed (kept, with its
  * history, until {@linkplain #retry retried} or {@linkplain #remove removed}; nothing is deleted silently).
@@ -78,6 +78,12 @@ public interface Outbox extends MessageQueue {
 
   /** Renews this outbox's leases; a worker calls it more often than the lease lasts. */
   void renew();
+
+  /**
+   * Finishes work left off the delivery path (the spool deletes delivered messages' files here);
+   * a worker calls it from its housekeeping thread, {@link #recoverExpired} calls it too.
+   */
+  default void cleanUp() { }
 
   /** Takes back the claims of workers whose lease expired; returns how many. */
   int recoverExpired();

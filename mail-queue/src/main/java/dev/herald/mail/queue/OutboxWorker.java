@@ -141,15 +141,18 @@ public final class OutboxWorker implements AutoCloseable {
     }
   }
 
+  /** The housekeeping thread: renews the lease every second and lets the store clean up. */
   private void renewLease() {
     while (!stopping && done.getCount() > 0) {
       pause(Duration.ofSeconds(1));
       try {
         outbox.renew();
+        outbox.cleanUp();
       } catch (MailException e) {
         LOG.log(System.Logger.Level.WARNING, e.getMessage());
       }
     }
+    outbox.cleanUp();
   }
 
   private void pause(Duration d) {

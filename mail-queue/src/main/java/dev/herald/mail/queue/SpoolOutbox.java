@@ -1,11 +1,5 @@
 package dev.herald.mail.queue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValueFactory;
 import dev.herald.mail.Address;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.LocalIoException;
@@ -13,6 +7,7 @@ import dev.herald.mail.MessageContent;
 import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.queue.QueuedMessage.State;
 import dev.herald.mail.queue.internal.Durable;
+import dev.herald.mail.queue.internal.Json;
 import dev.herald.mail.queue.internal.SpooledContent;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -55,6 +50,7 @@ import java.util.stream.Stream;
  * deferred/ID/      waiting for its next attempt (meta.json's next-attempt)
  * active/ID@WORKER/ claimed by WORKER, whose lease is the modification time of workers/WORKER
  * failed/ID/        given up on, with its history
+ * trash/            delivered or removed, to be deleted by {@link #cleanUp()}
  * </pre>
  *
  * A message is written under {@code tmp/}, forced to disk, and renamed into {@code queued/} (the
@@ -268,9 +264,18 @@ public final class SpoolOutbox implements Outbox {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
+  /** Creates the spool's directories, readable by their owner alone (messages are private), when they are missing. */
   private void ensureCreated() throws IOException {
     if (created) return;
-    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash, keys)) Files.createDirectories(d);
+    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash, keys)) {
+      if (Files.isDirectory(d)) continue;
+      try {
+        Files.createDirectories(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(d); // not a POSIX file system
+      }
+    }
     created = true;
   }
 
@@ -293,9 +298,9 @@ public final class SpoolOutbox implements Outbox {
         while ((id = nextCandidate()) != null) {
           Path entry = active.resolve(id + "@" + worker);
           if (Durable.rename(queued.resolve(id), entry)) {
-            QueuedMessage m = read(entry, State.ACTIVE, worker);
-            if (m == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
             Meta meta = meta(entry);
+            if (meta == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
+            QueuedMessage m = meta.message.with(State.ACTIVE, worker);
             return Optional.of(new SpoolClaim(m, new SpooledContent(entry.resolve("message.eml"), m.size(), m.messageId(),
                 meta.eightBit, meta.smtpUtf8), entry));
           }
@@ -351,10 +356,9 @@ public final class SpoolOutbox implements Outbox {
       if (outcome.done() && m.failed().isEmpty()) {
         keyed(entry, m.id()); // the marker outlives the entry: a keyed message is never stored twice
         // Not synced: after a power failure the message may be back and sent again; that is at-least-once
-        // (a crash of the process alone loses no rename). Syncing here would halve the drain rate.
-        Path gone = trash.resolve(entry.getFileName());
-        Files.move(entry, gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Durable.deleteTree(gone);
+        // (a crash of the process alone loses no rename). Deleting the files is left to cleanUp(), off the
+        // delivery path: an unlink costs more than the whole send on some file systems.
+        Files.move(entry, trash.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return;
       }
       List<String> delivered = new ArrayList<>(m.delivered());
@@ -405,6 +409,15 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
+  /** Deletes the delivered and removed messages that wait in {@code trash/}. */
+  @Override public void cleanUp() {
+    try {
+      for (String gone : names(trash)) Durable.deleteTree(trash.resolve(gone));
+    } catch (IOException | UncheckedIOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot empty " + trash + ": " + e.getMessage());
+    }
+  }
+
   @Override public int recoverExpired() {
     try {
       ensureCreated();
@@ -416,7 +429,7 @@ public final class SpoolOutbox implements Outbox {
         String owner = name.substring(at + 1);
         if (owner.equals(worker) || alive(owner, now)) continue;
         if (Durable.rename(active.resolve(name), queued.resolve(name.substring(0, at)))) {
-          LOG.log(System.Logger.Level.INFO, "took back " + name.substring(0, at) + " from worker " + owner + ", whose lease expired");
+          LOG.log(System.Logger.Level.DEBUG, "took back " + name.substring(0, at) + " from worker " + owner + ", whose lease expired");
           n++;
         }
       }
@@ -428,7 +441,7 @@ public final class SpoolOutbox implements Outbox {
         Path p = tmp.resolve(stale);
         if (newest(p).isBefore(now.minus(STALE_TMP))) Durable.deleteTree(p); // an enqueue that died half-way: never visible
       }
-      for (String gone : names(trash)) Durable.deleteTree(trash.resolve(gone));
+      cleanUp();
       return n;
     } catch (IOException e) {
       throw new LocalIoException("cannot take back expired claims in queue " + name + ": " + reason(e), e);
@@ -631,6 +644,7 @@ public final class SpoolOutbox implements Outbox {
   }
 
   /** The entry's meta.json; null when the entry is gone (claimed or removed meanwhile) or is not a message. */
+  @SuppressWarnings("unchecked")
   private static Meta meta(Path entry) throws IOException {
     String text;
     try {
@@ -638,14 +652,28 @@ public final class SpoolOutbox implements Outbox {
     } catch (NoSuchFileException e) {
       return null;
     }
-    Config c = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-    Map<String, String> failedMap = new LinkedHashMap<>();
-    for (Config f : c.getConfigList("failed")) failedMap.put(f.getString("recipient"), f.getString("reason"));
-    QueuedMessage q = new QueuedMessage(c.getString("id"), c.getString("message-id"), State.QUEUED, c.getString("sender"),
-        c.getStringList("pending"), c.getStringList("delivered"), failedMap, Instant.parse(c.getString("created")),
-        c.getInt("attempts"), c.getIsNull("next-attempt") ? null : Instant.parse(c.getString("next-attempt")),
-        c.getIsNull("last-error") ? null : c.getString("last-error"), c.getStringList("history"), c.getLong("size"), null);
-    return new Meta(q, c.getBoolean("8bit"), c.getBoolean("smtputf8"));
+    try {
+      Map<String, Object> c = (Map<String, Object>) Json.parse(text);
+      Map<String, String> failedMap = new LinkedHashMap<>();
+      for (Object o : (List<Object>) c.get("failed")) {
+        Map<String, Object> f = (Map<String, Object>) o;
+        failedMap.put((String) f.get("recipient"), (String) f.get("reason"));
+      }
+      Object next = c.get("next-attempt");
+      QueuedMessage q = new QueuedMessage((String) c.get("id"), (String) c.get("message-id"), State.QUEUED, (String) c.get("sender"),
+          strings(c.get("pending")), strings(c.get("delivered")), failedMap, Instant.parse((String) c.get("created")),
+          ((Number) c.get("attempts")).intValue(), next == null ? null : Instant.parse((String) next), (String) c.get("last-error"),
+          strings(c.get("history")), ((Number) c.get("size")).longValue(), null);
+      return new Meta(q, Boolean.TRUE.equals(c.get("8bit")), Boolean.TRUE.equals(c.get("smtputf8")));
+    } catch (RuntimeException e) {
+      throw new IOException(entry.resolve("meta.json") + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> strings(Object list) {
+    List<String> out = new ArrayList<>();
+    for (Object o : (List<?>) list) out.add((String) o);
+    return out;
   }
 
   private static byte[] json(QueuedMessage m, boolean eightBit, boolean smtpUtf8) {
@@ -656,7 +684,12 @@ public final class SpoolOutbox implements Outbox {
     o.put("pending", m.pending());
     o.put("delivered", m.delivered());
     List<Map<String, String>> f = new ArrayList<>();
-    m.failed().forEach((r, why) -> f.add(Map.of("recipient", r, "reason", why)));
+    m.failed().forEach((r, why) -> {
+      Map<String, String> x = new LinkedHashMap<>();
+      x.put("recipient", r);
+      x.put("reason", why);
+      f.add(x);
+    });
     o.put("failed", f);
     o.put("created", m.created().toString());
     o.put("attempts", m.attempts());
@@ -666,8 +699,7 @@ public final class SpoolOutbox implements Outbox {
     o.put("size", m.size());
     o.put("8bit", eightBit);
     o.put("smtputf8", smtpUtf8);
-    String text = ConfigValueFactory.fromMap(o).render(ConfigRenderOptions.concise().setJson(true).setFormatted(true));
-    return (text + "\n").getBytes(StandardCharsets.UTF_8);
+    return Json.write(o).getBytes(StandardCharsets.UTF_8);
   }
 
   private static String stamp(Instant t) { return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); }

@@ -51,6 +51,8 @@ class SpoolOutboxTest {
     assertEquals(List.of(id), ls(dir.resolve("queued")));
     assertEquals(List.of("message.eml", "meta.json"), ls(dir.resolve("queued").resolve(id)));
     assertEquals(List.of(), ls(dir.resolve("tmp")));
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("queued"))), "messages are private");
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     content.writeTo(expected);
     assertEquals(expected.toString(StandardCharsets.UTF_8),
@@ -176,6 +178,8 @@ class SpoolOutboxTest {
     Outbox.Claim c = spool.claim().orElseThrow();
     spool.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok"));
     assertEquals(0, spool.stats().total());
+    assertEquals(1, ls(dir.resolve("trash")).size(), "deleted off the delivery path");
+    spool.cleanUp();
     for (String d : List.of("tmp", "queued", "deferred", "active", "failed", "trash")) assertEquals(List.of(), ls(dir.resolve(d)), d);
   }
 
