@@ -221,7 +221,7 @@ public final class MailMerge {
             + changed.get(0) + "); nothing was sent");
       }
       boolean own = outbox == null;
-      Outbox box = own ? SpoolOutbox.open("batch-" + batchId, dir.resolve("spool"), BATCH_SPOOL_LEASE, Clock.systemUTC()) : outbox;
+      Outbox box = own ? SpoolOutbox.open("batch-" + batchId, dir.resolve("spool"), BATCH_SPOOL_LEASE, Clock.systemUTC(), false) : outbox;
       try {
         return run(preview, ledger, box);
       } finally {

@@ -76,6 +76,7 @@ public final class SpoolOutbox implements Outbox {
   private final Path trash;
   private final Path keys;
   private final Object keyLock = new Object();
+  private final boolean fsync;
   private final Duration lease;
   private final Clock clock;
   private final String worker;
@@ -84,7 +85,8 @@ public final class SpoolOutbox implements Outbox {
   private volatile boolean heartbeat;
   private long lastRecovery;
 
-  private SpoolOutbox(String name, Path root, Duration lease, Clock clock) {
+  private SpoolOutbox(String name, Path root, Duration lease, Clock clock, boolean fsync) {
+    this.fsync = fsync;
     this.name = Objects.requireNonNull(name, "name");
     this.root = root.toAbsolutePath();
     this.tmp = this.root.resolve("tmp");
@@ -110,7 +112,17 @@ public final class SpoolOutbox implements Outbox {
    * @param lease how long a claim lasts without {@link #renew()}: a killed worker's messages wait this long
    */
   public static SpoolOutbox open(String name, Path directory, Duration lease, Clock clock) {
-    return new SpoolOutbox(name, directory, lease, clock);
+    return new SpoolOutbox(name, directory, lease, clock, true);
+  }
+
+  /**
+   * A spool whose enqueue does not force its files to disk ({@code fsync = false}): a stored message
+   * survives the crash of its process (the kernel has it) but maybe not a power failure. For messages
+   * that can be made again from a source of their own: a batch's rows are in its data file, and a key
+   * lost with them is queued again (a row delivered just before the power failure may go twice).
+   */
+  public static SpoolOutbox open(String name, Path directory, Duration lease, Clock clock, boolean fsync) {
+    return new SpoolOutbox(name, directory, lease, clock, fsync);
   }
 
   public Path directory() { return root; }
@@ -148,18 +160,18 @@ public final class SpoolOutbox implements Outbox {
         out.write(prefix);
         content.writeTo(out);
         out.flush();
-        ch.force(true);
+        if (fsync) ch.force(true);
         size = ch.size();
       }
       Instant now = clock.instant();
       QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
           Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
           size, null);
-      if (key != null) Durable.writeNew(entry.resolve("key"), key.getBytes(StandardCharsets.US_ASCII));
-      Durable.writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
-      Durable.syncDirectory(entry);
+      if (key != null) writeNew(entry.resolve("key"), key.getBytes(StandardCharsets.US_ASCII));
+      writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
+      if (fsync) Durable.syncDirectory(entry);
       Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      Durable.syncDirectory(queued);
+      if (fsync) Durable.syncDirectory(queued);
       return id;
     } catch (IOException | UncheckedIOException e) {
       try {
@@ -205,7 +217,7 @@ public final class SpoolOutbox implements Outbox {
           String id = earlier.isEmpty() ? newId() : earlier;
           ch.truncate(0);
           ch.write(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)), 0);
-          ch.force(true);
+          if (fsync) ch.force(true);
           store(id, key, envelope, content);
           writeMarker(key, id);
           Files.deleteIfExists(lockFile);
@@ -236,10 +248,19 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
+  /** A new file, forced to disk unless this spool was opened without fsync. */
+  private void writeNew(Path file, byte[] bytes) throws IOException {
+    if (fsync) {
+      Durable.writeNew(file, bytes);
+    } else {
+      Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+  }
+
   private void writeMarker(String key, String id) throws IOException {
     try {
-      Durable.writeNew(keys.resolve(key), id.getBytes(StandardCharsets.US_ASCII));
-      Durable.syncDirectory(keys);
+      writeNew(keys.resolve(key), id.getBytes(StandardCharsets.US_ASCII));
+      if (fsync) Durable.syncDirectory(keys);
     } catch (FileAlreadyExistsException e) {
       // written by record() or by another run: the same id
     }

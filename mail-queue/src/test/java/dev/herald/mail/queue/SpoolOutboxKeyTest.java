@@ -48,6 +48,16 @@ class SpoolOutboxKeyTest {
     assertEquals(List.of("batch1-row-1"), ls(dir.resolve("keys")), "the lock file is gone once the marker is written");
   }
 
+  @Test void aSpoolWithoutFsyncKeepsTheSameEntriesAndKeys() throws Exception {
+    SpoolOutbox spool = SpoolOutbox.open("test", dir, Duration.ofMinutes(5), Clock.systemUTC(), false);
+    Outbox.Keyed first = spool.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message());
+    assertFalse(spool.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message()).created());
+    assertEquals(List.of("key", "message.eml", "meta.json"), ls(dir.resolve("queued").resolve(first.id())));
+    SpoolOutbox other = spool(); // a synced view of the same directory reads it alike
+    assertEquals(Optional.of(first.id()), other.idOfKey("k1"));
+    assertEquals(first.id(), other.claim().orElseThrow().message().id());
+  }
+
   @Test void aDeliveredKeyIsNotStoredAgain() {
     SpoolOutbox spool = spool();
     String id = spool.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message()).id();
