@@ -171,7 +171,7 @@ public final class MailMerge {
       }
       String hash = hash(row);
       Ledger.Entry e = known.get(row.number());
-      if (e != null && !hash.equals(e.hash)) {
+      if (e != null && e.hash != null && !hash.equals(e.hash)) {
         errors.add(new RowError(row.number(), r.recipients(), "changed since batch " + batchId + " queued it for " + e.recipients
             + "; restore the data file, or send it as a new batch (--batch NAME)", RowError.Kind.CHANGED));
         continue;
@@ -282,7 +282,8 @@ public final class MailMerge {
       int n = r.row().number();
       Ledger.Entry e = ledger.get(n);
       if (e != null && e.status != null && (e.status.equals("SENT") || e.status.equals("REFUSED"))) {
-        run.set(new RowOutcome(n, e.recipients, e.messageId, Status.valueOf(e.status), e.reply), false);
+        run.set(new RowOutcome(n, e.recipients != null ? e.recipients : r.recipients(), e.messageId != null ? e.messageId
+            : r.email().messageId().orElse(""), Status.valueOf(e.status), e.reply), false);
         continue;
       }
       String messageId = r.email().messageId().orElseThrow();

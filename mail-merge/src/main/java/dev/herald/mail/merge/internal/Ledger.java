@@ -63,11 +63,10 @@ public final class Ledger implements AutoCloseable {
           e.messageId = f[5];
           e.recipients = f[6];
         } else if (f[0].equals("O") && f.length == 4) {
-          Entry e = m.get(Integer.parseInt(f[1]));
-          if (e != null) {
-            e.status = f[2];
-            e.reply = f[3];
-          }
+          // An outcome may come before its row's Q line: the worker can finish a row before the loop that queues records it.
+          Entry e = m.computeIfAbsent(Integer.parseInt(f[1]), k -> new Entry());
+          e.status = f[2];
+          e.reply = f[3];
         }
       } catch (NumberFormatException torn) {
         // the last line of a run the machine lost power in
@@ -117,11 +116,9 @@ public final class Ledger implements AutoCloseable {
   }
 
   public synchronized void outcome(int row, String status, String reply) throws IOException {
-    Entry e = entries.get(row);
-    if (e != null) {
-      e.status = status;
-      e.reply = reply;
-    }
+    Entry e = entries.computeIfAbsent(row, k -> new Entry());
+    e.status = status;
+    e.reply = reply;
     append("O\t" + row + "\t" + status + "\t" + clean(reply) + "\n");
   }
 

@@ -96,7 +96,7 @@ public final class MergeBench {
     }).build().send();
     long t1 = System.nanoTime();
     double rate = n / ((t1 - t0) / 1e9);
-    System.out.printf(Locale.ROOT, "  merge: read, render and queue %.2f s, deliver %.2f s%n", (queued[0] - t0) / 1e9, (t1 - queued[0]) / 1e9);
+    System.out.printf(Locale.ROOT, "  merge: read, render and queue %.2f s, then deliver %.2f s%n", (queued[0] - t0) / 1e9, (t1 - queued[0]) / 1e9);
     if (r.count(RowOutcome.Status.SENT) != n) throw new IllegalStateException("merge sent " + r.count(RowOutcome.Status.SENT));
     return rate;
   }
