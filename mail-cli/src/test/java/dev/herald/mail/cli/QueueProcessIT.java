@@ -171,6 +171,20 @@ class QueueProcessIT {
     assertEquals(0, SpoolOutbox.open(spool).stats().total());
   }
 
+  @Test void sigtermLetsTheWorkerFinishTheMessageInHand() throws Exception {
+    MessageContent content = Email.builder().from("app@example.org").to("bob@example.net").subject("in hand").text("x").build().render();
+    SpoolOutbox.open(spool).enqueue(new Envelope("app@example.org", List.of("bob@example.net")), content);
+    server.script(at(Stage.DATA_END).delay(Duration.ofSeconds(2)).once());
+    Process worker = launch(conf, List.of(), "queue", "run", "--watch", "--poll", "100ms");
+    await("the end of data", () -> server.transcriptText().contains("octets"));
+    worker.destroy(); // SIGTERM, as systemd stops a service
+    Run r = finish(worker);
+    assertEquals(143, r.code(), r::toString);
+    assertEquals(1, server.messageCount());
+    assertEquals(0, SpoolOutbox.open(spool).stats().total(), "recorded as delivered before the process ended");
+    assertTrue(r.out().contains(content.messageId().orElseThrow() + ": delivered to 1 recipient(s)"), r::toString);
+  }
+
   @Test void aFullDiskIsExit74AndLeavesNothingHalfWritten() throws Exception {
     Path small = tmp.resolve("small");
     Files.createDirectories(small);

@@ -4,7 +4,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.herald.mail.Email;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.Mailer;
-import dev.herald.mail.MessageContent;
 import dev.herald.mail.queue.OutboxWorker;
 import dev.herald.mail.queue.RetrySchedule;
 import dev.herald.mail.queue.SpoolOutbox;
@@ -101,35 +100,8 @@ public final class QueueBench {
 
     Path dir = Files.createTempDirectory(parent, "spool");
     SpoolOutbox spool = SpoolOutbox.open("bench", dir, Duration.ofMinutes(5), Clock.systemUTC());
-    t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      Email e = mailer.withDefaults(email(i));
-      spool.enqueue(Envelope.of(e), e.render());
-    }
-    double enqueue1 = n / seconds(t0);
-
-    t0 = System.nanoTime();
-    OutboxWorker.builder(spool, mailer).threads(1).schedule(RetrySchedule.DEFAULT).build().runOnce();
-    double drain = n / seconds(t0);
-    if (spool.stats().total() != 0) throw new IllegalStateException("not drained: " + spool.stats());
-
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    t0 = System.nanoTime();
-    List<Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      int from = t;
-      fs.add(pool.submit(() -> {
-        for (int i = from; i < n; i += 4) {
-          Email e = mailer.withDefaults(email(i));
-          MessageContent c = e.render();
-          spool.enqueue(Envelope.of(e), c);
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : fs) f.get();
-    double enqueue4 = n / seconds(t0);
-    pool.shutdown();
+    double[] q = measure(spool, mailer, n);
+    double enqueue1 = q[0], drain = q[1], enqueue4 = q[2];
     for (var m : spool.list()) spool.remove(m.id());
     deleteTree(dir);
     if (round >= 0) {
@@ -140,35 +112,46 @@ public final class QueueBench {
     return new double[] {direct, enqueue1, enqueue4, drain};
   }
 
+  /**
+   * On one store: enqueue n messages from one thread, drain them with one worker thread, then enqueue
+   * n more from four threads (left in the store). Returns {enqueue 1 thread, drain, enqueue 4 threads} in msgs/s.
+   */
+  private static double[] measure(dev.herald.mail.queue.Outbox box, Mailer mailer, int n) throws Exception {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Email e = mailer.withDefaults(email(i));
+      box.enqueue(Envelope.of(e), e.render());
+    }
+    double enqueue1 = n / seconds(t0);
+    t0 = System.nanoTime();
+    OutboxWorker.builder(box, mailer).threads(1).schedule(RetrySchedule.DEFAULT).build().runOnce();
+    double drain = n / seconds(t0);
+    if (box.stats().total() != 0) throw new IllegalStateException("not drained: " + box.stats());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    t0 = System.nanoTime();
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int from = t;
+      fs.add(pool.submit(() -> {
+        for (int i = from; i < n; i += 4) {
+          Email e = mailer.withDefaults(email(i));
+          box.enqueue(Envelope.of(e), e.render());
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : fs) f.get();
+    double enqueue4 = n / seconds(t0);
+    pool.shutdown();
+    return new double[] {enqueue1, drain, enqueue4};
+  }
+
   private static double[] jdbcRound(Mailer mailer, String url, int n, int round) throws Exception {
     try (dev.herald.mail.queue.JdbcOutbox box = dev.herald.mail.queue.JdbcOutbox.open("bench", url,
         () -> java.sql.DriverManager.getConnection(url, "postgres", ""), Duration.ofMinutes(5), 4)) {
       box.stats();
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        Email e = mailer.withDefaults(email(i));
-        box.enqueue(Envelope.of(e), e.render());
-      }
-      double enqueue1 = n / seconds(t0);
-      t0 = System.nanoTime();
-      OutboxWorker.builder(box, mailer).threads(1).build().runOnce();
-      double drain = n / seconds(t0);
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      t0 = System.nanoTime();
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int from = t;
-        fs.add(pool.submit(() -> {
-          for (int i = from; i < n; i += 4) {
-            Email e = mailer.withDefaults(email(i));
-            box.enqueue(Envelope.of(e), e.render());
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : fs) f.get();
-      double enqueue4 = n / seconds(t0);
-      pool.shutdown();
+      double[] q = measure(box, mailer, n);
+      double enqueue1 = q[0], drain = q[1], enqueue4 = q[2];
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
            java.sql.Statement s = c.createStatement()) {
         s.execute("TRUNCATE herald_outbox");
