@@ -49,6 +49,10 @@ public class MailException extends RuntimeException {
 
   public Optional<String> enhancedCode() { return Optional.ofNullable(enhancedCode); }
 
+  /**
+   * The server's reply text exactly as it came, control characters included; the message shows it
+   * with those escaped, so print the message, not this, to a terminal or a log.
+   */
   public Optional<String> serverText() { return Optional.ofNullable(serverText); }
 
   /** A line that tells the user what to do next, when one is known. */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sends {@link Email}s through a {@link Transport}, filling in a profile's defaults
@@ -23,6 +25,8 @@ import java.util.Optional;
  * <pre>{@code
  * try (Mailer mailer = Mailer.fromProfile("personal")) {
  *   mailer.send(Email.builder().to("bob@example.net").subject("Hi").text("Hello").build());
+ *   mailer.sendAll(newsletters);                  // a batch: one SendOutcome per message
+ *   mailer.sendAsync(receipt).thenAccept(...);    // without waiting
  * }
  * }</pre>
  */
@@ -133,6 +137,62 @@ public final class Mailer implements AutoCloseable {
           + " (e.g. queue = local, with dev.herald:mail-queue), or Mailer.builder().queue(…)");
     }
     return queue;
+  }
+
+  /**
+   * Sends without waiting: applies the defaults and renders now (an invalid message throws here),
+   * then hands the message to the transport's {@link Transport#sendAsync} (SMTP: its connection pool).
+   *
+   * @return completes with the receipt, or exceptionally with a {@link MailException}
+   */
+  public CompletableFuture<SendReceipt> sendAsync(Email email) {
+    Email complete = withDefaults(email);
+    return sendAsync(Envelope.of(complete), complete.render());
+  }
+
+  /** {@link #sendAsync(Email)} for an already rendered (or raw) message with an explicit envelope. */
+  public CompletableFuture<SendReceipt> sendAsync(Envelope envelope, MessageContent content) {
+    CompletableFuture<SendReceipt> sent;
+    try {
+      sent = transport.sendAsync(envelope, content);
+    } catch (MailException e) {
+      return CompletableFuture.failedFuture(explained(e));
+    }
+    return sent.handle((receipt, failure) -> {
+      if (failure == null) return receipt;
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      throw cause instanceof MailException m ? new CompletionException(explained(m)) : new CompletionException(cause);
+    });
+  }
+
+  /**
+   * Sends a batch with the profile's defaults and waits for all of it; one message's failure (an
+   * invalid message, a refused recipient list) does not stop the others. Over SMTP the batch is
+   * pipelined across messages and spread over {@code max-connections} connections.
+   *
+   * @return one outcome per email, in the order given
+   */
+  public List<SendOutcome> sendAll(List<Email> emails) {
+    List<SendOutcome> out = new ArrayList<>(java.util.Collections.nCopies(emails.size(), (SendOutcome) null));
+    List<Outgoing> batch = new ArrayList<>(emails.size());
+    List<Integer> positions = new ArrayList<>(emails.size());
+    for (int i = 0; i < emails.size(); i++) {
+      try {
+        Email complete = withDefaults(emails.get(i));
+        batch.add(new Outgoing(Envelope.of(complete), complete.render()));
+        positions.add(i);
+      } catch (MailException e) {
+        out.set(i, new SendOutcome(i, null, e));
+      }
+    }
+    if (!batch.isEmpty()) {
+      List<SendOutcome> sent = transport.sendAll(batch);
+      for (SendOutcome o : sent) {
+        int i = positions.get(o.index());
+        out.set(i, o.sent() ? new SendOutcome(i, o.receipt(), null) : new SendOutcome(i, null, explained(o.failure())));
+      }
+    }
+    return out;
   }
 
   /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */

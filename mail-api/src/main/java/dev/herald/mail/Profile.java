@@ -23,15 +23,19 @@ import java.util.TreeSet;
  */
 public record Profile(String name, String transport, Config settings) {
 
-  /** Keys every profile may set, whatever its transport. */
+  /**
+   * Keys every profile may set, whatever its transport; {@code aliases} and {@code local-domain} turn
+   * the bare user names of sendmail mode into addresses.
+   */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2", "queue", "queue-retry");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "queue", "queue-retry", "aliases", "local-domain");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
       Config merged = user;
       Set<String> seen = new LinkedHashSet<>();
       Config current = user;
+      Config presets = ConfigFactory.empty();
       while (current.hasPath("preset")) {
         String preset = current.getString("preset");
         String path = ConfigUtil.joinPath("herald", "presets", preset);
@@ -43,6 +47,7 @@ public record Profile(String name, String transport, Config settings) {
         }
         current = root.getConfig(path);
         merged = merged.withFallback(current);
+        presets = presets.withFallback(current);
       }
       if (!merged.hasPath("transport")) {
         throw new InvalidConfigException("profile '" + name + "' at " + where(user.root())
@@ -54,15 +59,63 @@ public record Profile(String name, String transport, Config settings) {
       for (Map.Entry<String, ConfigValue> e : merged.root().entrySet()) {
         String key = e.getKey();
         if (!COMMON_KEYS.contains(key) && !defaults.root().containsKey(key)) {
+          if (!user.hasPath(key) && presets.hasPath("transport") && !presets.getString("transport").equals(transport)) {
+            throw transportAndPresetDiffer(name, user, presets.getString("transport"));
+          }
           Set<String> known = new TreeSet<>(defaults.root().keySet());
           known.addAll(COMMON_KEYS);
           throw new InvalidConfigException("unknown key '" + key + "' in profile '" + name + "' at "
               + where(e.getValue()) + "; keys of transport " + transport + ": " + String.join(", ", known));
         }
       }
+      checkLocalRecipientKeys(name, merged);
       return new Profile(name, transport, merged.withFallback(defaults).resolve());
     } catch (ConfigException e) {
       throw new InvalidConfigException("profile '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A profile that keeps its own transport (the built-in outbox's {@code file}) under a preset made for
+   * another ({@code --set preset=mailpit}): the preset's keys cannot apply. Says what was combined, and how
+   * to give the preset a profile of its own.
+   */
+  private static InvalidConfigException transportAndPresetDiffer(String name, Config user, String presetTransport) {
+    String preset = user.getString("preset");
+    return new InvalidConfigException("profile '" + name + "' uses transport " + user.getString("transport") + " ("
+        + origin(user.getValue("transport")) + "), but preset '" + preset + "' (" + origin(user.getValue("preset"))
+        + ") is made for transport " + presetTransport + ": a profile cannot have both", null, 0, null, null,
+        "give the preset a profile of its own: --set herald.profiles." + preset
+            + ".preset=" + preset + " --profile " + preset + ", or herald.profiles.NAME { preset = " + preset
+            + " } in herald.conf", null);
+  }
+
+  /** Where a value was set, for people: the file and line, the --set option, or Herald's built-in defaults. */
+  private static String origin(ConfigValue v) {
+    var o = v.origin();
+    if (o.filename() != null) return o.filename() + ":" + o.lineNumber();
+    if (o.url() != null || o.resource() != null) return "built in";
+    return o.description() == null ? "?" : o.description().replaceFirst("^merge of ", "");
+  }
+
+  /** {@code aliases} names a file; {@code local-domain} is a domain (bare names become name@domain). */
+  private static void checkLocalRecipientKeys(String name, Config merged) {
+    for (String key : List.of("aliases", "local-domain")) {
+      if (!merged.hasPath(key)) continue;
+      ConfigValue v = merged.getValue(key);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw new InvalidConfigException(key + " in profile '" + name + "' at " + where(v) + " must be a string, got "
+            + v.render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    }
+    String domain = merged.hasPath("local-domain") ? merged.getString("local-domain").strip() : "";
+    if (domain.isEmpty()) return;
+    try {
+      if (domain.indexOf('@') >= 0) throw new InvalidMessageException(domain);
+      Address.parse("postmaster@" + domain);
+    } catch (InvalidMessageException e) {
+      throw new InvalidConfigException("local-domain = \"" + domain + "\" in profile '" + name + "' at "
+          + where(merged.getValue("local-domain")) + " is not a domain name; write it as example.org");
     }
   }
 

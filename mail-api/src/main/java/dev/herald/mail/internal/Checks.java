@@ -29,8 +29,8 @@ public final class Checks {
     return name;
   }
 
-  /** Shows control characters as escapes so an error message is one line. */
+  /** Shows control characters as escapes so an error message is one line ({@link Printable#escape}). */
   public static String printable(String s) {
-    return s.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
+    return Printable.escape(s);
   }
 }

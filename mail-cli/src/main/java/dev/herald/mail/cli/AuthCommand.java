@@ -43,7 +43,7 @@ final class AuthCommand implements Callable<Integer> {
     }
     Consumer<URI> open = browser != null ? browser : noBrowser ? uri -> { } : InstalledAppFlow.desktopBrowser();
     Path file = InstalledAppFlow.authorize(profile.name(), profile.settings().getConfig("oauth2"),
-        wiring.factory().resolver(ctx::warn), ctx.out(), open);
+        wiring.factory().resolver(wiring.warnings()), ctx.out(), open);
     ctx.out().flush();
     if (ctx.verbose()) ctx.err().println("herald: refresh token stored in " + file);
     return ExitCodes.OK;

@@ -27,6 +27,7 @@ public final class CliContext {
   private boolean quiet;
   private Providers providersOfRun;
   private final Injection injection;
+  private final java.util.Set<String> warned = new java.util.HashSet<>();
 
   public CliContext(InputStream in, OutputStream out, OutputStream err, Map<String, String> env,
       boolean stdinIsTerminal, Supplier<Providers> providers) {
@@ -91,8 +92,12 @@ public final class CliContext {
   public boolean quiet() { return quiet; }
   void quiet(boolean q) { this.quiet = q; }
 
-  /** A one-line warning on stderr ({@code -q} silences it). */
+  /** A one-line warning on stderr, each at most once per run ({@code -q} silences it). */
   public void warn(String warning) {
-    if (!quiet) err.println("herald: warning: " + warning);
+    boolean first;
+    synchronized (warned) {
+      first = warned.add(warning);
+    }
+    if (first && !quiet) err.println("herald: warning: " + warning);
   }
 }

@@ -27,7 +27,27 @@ final class CompletionCommand implements Callable<Integer> {
   @Override public Integer call() {
     CommandLine root = spec.root().commandLine();
     // picocli generates one script for both shells: under zsh it loads bashcompinit itself.
-    ctx.out().print(AutoComplete.bash("herald", root));
+    ctx.out().print(withProfileNames(AutoComplete.bash("herald", root)));
     return ExitCodes.OK;
+  }
+
+  /** What picocli writes for an option it has no candidates for: nothing to complete. */
+  private static final String PROFILE_STATIC = "    '--profile')\n      return\n      ;;\n";
+
+  /**
+   * picocli's candidates are fixed when the script is made, but profiles live in the user's config:
+   * {@code --profile <TAB>} asks the same herald for them ({@code herald profiles --names}) as it completes.
+   */
+  static String withProfileNames(String script) {
+    if (!script.contains(PROFILE_STATIC)) {
+      throw new IllegalStateException("picocli's completion script changed: --profile's case not found");
+    }
+    return script.replace(PROFILE_STATIC, """
+            '--profile')
+              local IFS=$'\\n'
+              COMPREPLY=( $( compgen -W "$("${COMP_WORDS[0]}" profiles --names 2>/dev/null)" -- "${curr_word}" ) )
+              return 0
+              ;;
+        """);
   }
 }

@@ -14,10 +14,13 @@ import picocli.CommandLine.Option;
 @Command(name = "dev-server", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a local SMTP server on 127.0.0.1 that accepts every message and prints it"
         + " (mail-testkit's MockSmtpServer). Stop it with Ctrl-C."},
-    footer = {"", "Examples:",
+    footer = {"", "It prints a profile for herald.conf ('profile: herald.profiles.dev { … }', with from, TLS trust and"
+        + " credentials) and a 'try:' command that sends to it as printed.", "", "Examples:",
         "  herald dev-server --port 2525 --save ./inbox",
-        "  herald send --set herald.profiles.dev.transport=smtp --profile dev --set host=127.0.0.1 --set port=2525 \\",
-        "      --set tls=none --to a@example.com --subject hi --text hi"})
+        "  herald send --profile dev --to you@example.net --subject Hello \\",
+        "      --text 'Hello from herald' --set 'herald.profiles.dev={",
+        "        transport = smtp, host = \"127.0.0.1\", port = 2525, tls = none",
+        "        from = \"Dev <dev@localhost>\" }'"})
 final class DevServerCommand implements Callable<Integer> {
   private final CliContext ctx;
 

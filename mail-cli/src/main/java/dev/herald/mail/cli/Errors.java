@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.MailException;
+import dev.herald.mail.internal.Printable;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,16 +44,14 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
       err.println("herald: " + ex.getMessage());
       err.println("herald: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
     } else if (code == ExitCodes.SOFTWARE) {
-      err.println("herald: internal error: " + ex);
+      err.println("herald: internal error: " + Printable.oneLine(ex.toString()));
       err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
     } else {
-      err.println("herald: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + oneLine(me.hint().get()));
+      // One line, and no control character reaches the terminal: a message may quote a hostile server.
+      err.println("herald: " + Printable.oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      if (ex instanceof MailException me && me.hint().isPresent()) err.println("herald: hint: " + Printable.oneLine(me.hint().get()));
     }
     if (ctx.verbose()) ex.printStackTrace(err);
   }
 
-  private static String oneLine(String s) {
-    return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-  }
 }

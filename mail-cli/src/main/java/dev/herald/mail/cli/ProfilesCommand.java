@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 /** {@code herald profiles}: the profiles and presets the configuration knows, the default marked. */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
     description = "List the profiles and presets; '*' marks the default profile.",
-    footer = {"", "Example:", "  herald profiles"})
+    footer = {"", "Examples:", "  herald profiles", "  herald profiles --names     # one name a line, for scripts and completion"})
 final class ProfilesCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -21,10 +21,17 @@ final class ProfilesCommand implements Callable<Integer> {
   @Mixin ProfileOptions profileOptions;
   @Mixin CommonOptions common;
 
+  @picocli.CommandLine.Option(names = "--names", description = "Print only the profile names, one a line.")
+  boolean names;
+
   @Override public Integer call() {
     Wiring wiring = Wiring.load(ctx, profileOptions);
     HeraldConfig config = wiring.config();
     PrintStream out = ctx.out();
+    if (names) {
+      config.profileNames().forEach(out::println);
+      return ExitCodes.OK;
+    }
     out.println("profiles (" + config.file().map(f -> "from " + f).orElse("built-in; no config file") + "):");
     int width = Math.max(8, config.profileNames().stream().mapToInt(String::length).max().orElse(0));
     for (String name : config.profileNames()) {
@@ -46,10 +53,24 @@ final class ProfilesCommand implements Callable<Integer> {
       Config preset = config.root().getConfig(com.typesafe.config.ConfigUtil.joinPath("herald", "presets", name));
       String parent = preset.hasPath("preset") ? "  (preset " + preset.getString("preset") + ")" : "";
       String d = preset.hasPath("description") ? "  - " + preset.getString("description") : "";
-      out.println(("  " + pad(name, pw) + "  " + endpoint(preset) + parent + d).stripTrailing());
+      out.println(("  " + pad(name, pw) + "  " + endpoint(effective(config, name, preset)) + parent + d).stripTrailing());
     }
     if (config.presetNames().isEmpty()) out.println("  (none)");
     return ExitCodes.OK;
+  }
+
+  /**
+   * The preset as a profile made of it alone would see it: its own keys over the presets it names over
+   * its transport's defaults ({@code gmail-implicit} shows gmail's host). A preset that does not resolve
+   * alone is shown as written.
+   */
+  private static Config effective(HeraldConfig config, String name, Config preset) {
+    try {
+      return config.profile("preset " + name, com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("preset", name)))
+          .settings();
+    } catch (MailException e) {
+      return preset;
+    }
   }
 
   private static String summary(Profile p) {

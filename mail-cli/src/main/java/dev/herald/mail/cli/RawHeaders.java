@@ -61,11 +61,17 @@ final class RawHeaders {
 
   /** The addresses in the named fields; groups ({@code team: a@x, b@y;}) and comments are allowed. */
   List<String> addresses(String... names) {
+    return addresses(list -> Address.parseList(list).stream().map(Address::address).toList(), names);
+  }
+
+  /**
+   * The addresses in the named fields, each field's list (groups and comments removed) read by
+   * {@code list}: sendmail mode's reads bare user names too ({@link LocalRecipients#addresses}).
+   */
+  List<String> addresses(java.util.function.Function<String, List<String>> list, String... names) {
     List<String> out = new ArrayList<>();
     for (String name : names) {
-      for (String value : values(name)) {
-        for (Address a : Address.parseList(plainList(value))) out.add(a.address());
-      }
+      for (String value : values(name)) out.addAll(list.apply(plainList(value)));
     }
     return out;
   }

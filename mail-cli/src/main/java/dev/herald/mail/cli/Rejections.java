@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.SendReceipt;
+import dev.herald.mail.internal.Printable;
 
 /** One line per refused recipient: {@code bob@example.net rejected: 550 5.1.1 No such user}. */
 final class Rejections {
@@ -8,6 +9,6 @@ final class Rejections {
 
   static String describe(SendReceipt.Rejection r) {
     return r.recipient() + " rejected: " + r.code() + (r.enhancedCode() == null ? "" : " " + r.enhancedCode())
-        + (r.text().isEmpty() ? "" : " " + r.text());
+        + (r.text().isEmpty() ? "" : " " + Printable.escape(r.text()));  // the server's text: no terminal escapes
   }
 }

@@ -85,7 +85,8 @@ final class SendCommand implements Callable<Integer> {
     s.addOption(Specs.list(Specs.names("--header"), "'NAME: VALUE'", "Extra header; repeatable.", String.class,
         () -> c.headers, v -> c.headers = v).build());
     s.addOption(Specs.single(Specs.names("--priority"), "LEVEL", "high, normal or low.", Priority.class,
-        () -> c.priority, v -> c.priority = v).converters(new PriorityConverter()).build());
+        () -> c.priority, v -> c.priority = v).converters(new PriorityConverter())
+        .completionCandidates(java.util.List.of("high", "normal", "low")).build());
     ProfileOptions.addTo(s, c.profileOptions);
     s.addOption(Specs.flag(Specs.names("--dry-run"), "Print the rendered message (and its envelope on stderr); send nothing.",
         v -> c.dryRun = v).build());

@@ -45,10 +45,14 @@ final class SendmailCommand implements Callable<Integer> {
             "  -oXXX -bm -N -B -R -V -X -C -L -O -h -A -G -U -m -n   Accepted and ignored.",
             "Options (herald's):",
             "  --profile NAME (or -a NAME), --config FILE, --set KEY=VALUE, --trace, --verbose",
+            "", "Bare user names (cron's 'sendmail … user', mail(1)'s 'mail root') become addresses through the",
+            "profile's aliases = /etc/aliases ('name: addr, addr'; 'default:' for the rest), else local-domain",
+            "(user becomes user@local-domain); with neither, such a recipient is an error (65).",
             "", "Examples:",
             "  printf 'To: a@example.com\\nSubject: hi\\n\\nbody\\n' | herald sendmail -t",
             "  git send-email --sendmail-cmd='herald sendmail' --to=list@example.org 0001-fix.patch",
-            "  ln -s \"$PWD/bin/herald\" ~/bin/sendmail   # then cron's MAILTO mail goes through herald"});
+            "  sudo ln -s \"$PWD/bin/herald\" /usr/sbin/sendmail   # cron calls /usr/sbin/sendmail by this path;",
+            "                                                   # first check no MTA owns it: dpkg -S /usr/sbin/sendmail"});
     s.addOption(OptionSpec.builder("--help").usageHelp(true).description("Show this help.").build());
     s.addPositional(Specs.positionals("ARG", "0..*", "Recipients and sendmail options.", () -> c.args, v -> c.args = v));
     return s;
@@ -57,22 +61,23 @@ final class SendmailCommand implements Callable<Integer> {
   @Override public Integer call() {
     SendmailArgs a = SendmailArgs.parse(args);
     ctx.verbose(a.stackTraces);
+    Wiring wiring = Wiring.load(ctx, a.profileOptions());
+    Profile profile = wiring.profile();
+    LocalRecipients local = LocalRecipients.of(profile);
     List<String> recipients = new ArrayList<>();
-    for (String r : a.recipients) for (Address addr : Address.parseList(r)) recipients.add(addr.address());
+    for (String r : a.recipients) recipients.addAll(local.addresses(r));
     byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
     if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
     RawHeaders headers = RawHeaders.of(raw);
-    if (a.readRecipients) recipients.addAll(headers.addresses("To", "Cc", "Bcc"));
+    if (a.readRecipients) recipients.addAll(headers.addresses(local::addresses, "To", "Cc", "Bcc"));
     if (recipients.isEmpty()) {
       throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
           : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
     }
-    Wiring wiring = Wiring.load(ctx, a.profileOptions());
-    Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
-      String sender = sender(a, mailer, headers);
+      Address sender = sender(a, mailer, headers);
       byte[] message = headers.rewrite(List.of("Bcc", "Resent-Bcc"), added(a, headers, sender));
-      Envelope envelope = new Envelope(sender, recipients);
+      Envelope envelope = new Envelope(sender == null ? "" : sender.address(), recipients);
       if (mailer.queue().isPresent()) {
         // A profile with a queue accepts at once (cron on a laptop): the worker delivers later.
         return Queued.enqueue(mailer, profile, () -> mailer.enqueue(envelope, MessageContent.ofBytes(message)),
@@ -86,28 +91,28 @@ final class SendmailCommand implements Callable<Integer> {
   }
 
   /**
-   * -f, else the profile's from, else the From header. A bare user name ({@code -f root}, as cron passes
-   * it) is no address a submission server would take, so it counts as not given.
+   * -f, else the profile's from (with its display name), else the From header; null for the null
+   * sender. A bare user name ({@code -f root}, as cron passes it) is no address a submission server
+   * would take, so it counts as not given.
    */
-  private static String sender(SendmailArgs a, Mailer mailer, RawHeaders headers) {
-    if (a.envelopeFrom != null && a.envelopeFrom.isBlank()) return "";
-    if (a.envelopeFrom != null && a.envelopeFrom.contains("@")) return Address.parse(a.envelopeFrom).address();
-    return mailer.defaultFrom().or(headers::from).map(Address::address).orElseThrow(() -> new InvalidMessageException(
+  private static Address sender(SendmailArgs a, Mailer mailer, RawHeaders headers) {
+    if (a.envelopeFrom != null && a.envelopeFrom.isBlank()) return null;
+    if (a.envelopeFrom != null && a.envelopeFrom.contains("@")) return Address.parse(a.envelopeFrom);
+    return mailer.defaultFrom().or(headers::from).orElseThrow(() -> new InvalidMessageException(
         "no sender: give -f ADDR, set from in the profile, or add a From header"));
   }
 
   /** The fields a message must have and lacks: From (when a sender is known), Date, Message-ID. */
-  private static List<String> added(SendmailArgs a, RawHeaders headers, String sender) {
+  private static List<String> added(SendmailArgs a, RawHeaders headers, Address sender) {
     List<String> lines = new ArrayList<>();
     Address author = headers.from().orElse(null);
-    if (!headers.has("From") && !sender.isEmpty()) {
-      Address s = Address.parse(sender);
-      author = a.fullName == null ? s : new Address(a.fullName, s.localPart(), s.domain());
+    if (!headers.has("From") && sender != null) {
+      author = a.fullName == null ? sender : sender.withDisplayName(a.fullName);
       lines.add("From: " + fromHeader(author));
     }
     if (!headers.has("Date")) lines.add("Date: " + MimeRenderer.dateNow());
     if (!headers.has("Message-ID")) {
-      Address domainOf = author != null ? author : sender.isEmpty() ? null : Address.parse(sender);
+      Address domainOf = author != null ? author : sender;
       lines.add("Message-ID: " + MimeRenderer.newMessageId(domainOf != null ? domainOf : Address.parse("herald@localhost")));
     }
     return lines;

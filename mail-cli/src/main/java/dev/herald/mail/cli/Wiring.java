@@ -17,12 +17,30 @@ final class Wiring {
   private final CliContext ctx;
   private final HeraldConfig config;
   private final String profileName;
+  private final boolean warnings;
   private MailerFactory factory;
 
   private Wiring(CliContext ctx, HeraldConfig config, String profileName) {
     this.ctx = ctx;
     this.config = config;
     this.profileName = profileName;
+    this.warnings = warningsOn(config);
+  }
+
+  /** {@code herald.warnings}: on (the default) or off. */
+  private static boolean warningsOn(HeraldConfig config) {
+    try {
+      return config.root().getBoolean("herald.warnings");
+    } catch (com.typesafe.config.ConfigException e) {
+      com.typesafe.config.ConfigValue v = config.root().getValue("herald.warnings");
+      throw new dev.herald.mail.InvalidConfigException("herald.warnings at " + v.origin().description()
+          + " must be on or off, got " + v.render(com.typesafe.config.ConfigRenderOptions.concise()), e);
+    }
+  }
+
+  /** Where the configuration's warnings go: the run's stderr, or nowhere with {@code herald.warnings = off}. */
+  java.util.function.Consumer<String> warnings() {
+    return warnings ? ctx::warn : w -> { };
   }
 
   static Wiring load(CliContext ctx, ProfileOptions options) {
@@ -53,7 +71,7 @@ final class Wiring {
 
   /** The chosen profile's mailer; {@code trace} receives the protocol dialogue. */
   Mailer mailer(Profile profile, TraceListener trace) {
-    return factory().create(profile, trace, ctx::warn);
+    return factory().create(profile, trace, warnings());
   }
 
   /** Prints the dialogue on stderr, one line each way, as {@code > }, {@code < } and {@code * }. */

@@ -376,4 +376,52 @@ class CliTest {
     assertTrue(m.contains("Content-Type: text/plain; charset=UTF-8"), m);
     assertEquals("héllo\r\nwörld\r\n", parse(m).getContent());
   }
+
+  // ---- what a new user tried ----
+
+  @Test void aPresetOnTheBuiltInOutboxSaysWhatWasCombinedAndWhatToDo() {
+    Result r = new CliRunner(home).terminal().run("send", "--set", "preset=mailpit", "--to", "a@example.com",
+        "--subject", "x", "--text", "y");
+    assertEquals(78, r.code(), r::toString);
+    assertTrue(r.err().contains("profile 'outbox' uses transport file (built in), but preset 'mailpit' (--set preset)"
+        + " is made for transport smtp"), r::toString);
+    assertTrue(r.err().contains("herald: hint: give the preset a profile of its own: --set herald.profiles.mailpit.preset=mailpit"
+        + " --profile mailpit"), r::toString);
+    assertFalse(r.err().contains("jar:") || r.err().contains(".conf @"), "no line inside a jar: " + r);
+    assertEquals(2, r.err().lines().count(), r::toString);
+    Result hinted = new CliRunner(home).terminal().run("config", "--set", "herald.profiles.mailpit.preset=mailpit",
+        "--profile", "mailpit");
+    assertEquals(0, hinted.code(), hinted::toString);
+    assertTrue(hinted.out().contains("port = 1025"), hinted::toString);
+  }
+
+  @Test void profilesShowWhatEachPresetEffectivelyMeans() {
+    Result r = new CliRunner(home).terminal().run("profiles");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("  gmail-implicit    smtp.gmail.com:465 tls=implicit  (preset gmail)"), r::toString);
+    assertTrue(r.out().contains("  mailhog           localhost:1025 tls=none  (preset mailpit)"), r::toString);
+    assertTrue(r.out().contains("  outlook-personal  smtp-mail.outlook.com:587 tls=starttls  (preset outlook)"), r::toString);
+  }
+
+  @Test void bashCompletesProfilesFromTheConfigAndPriorityInLowerCase() throws Exception {
+    Result names = cli.run("profiles", "--config", conf.toString(), "--names");
+    assertEquals(0, names.code(), names::toString);
+    assertEquals("box\nfake\ninline\noutbox\nsecret\n", names.out());
+    Path script = Files.writeString(home.resolve("herald.bash"), cli.run("completion", "bash").out());
+    Path namesFile = Files.writeString(home.resolve("names.txt"), names.out());
+    Path bash = Path.of("/bin/bash");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bash), "needs bash");
+    // herald itself is stood in for by a function that prints what 'herald profiles --names' printed above
+    String test = "source '" + script + "'\n"
+        + "herald() { if [ \"$1 $2\" = 'profiles --names' ]; then cat '" + namesFile + "'; fi; }\n"
+        + "words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
+        + " COMPREPLY=(); _complete_herald; printf '%s ' \"${COMPREPLY[@]}\"; echo; }\n"
+        + "words herald send --profile ''\n"
+        + "words herald config --profile f\n"
+        + "words herald send --priority ''\n";
+    Process p = new ProcessBuilder(bash.toString(), "-c", test).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(List.of("box fake inline outbox secret ", "fake ", "high normal low "), out.lines().toList(), out);
+  }
 }

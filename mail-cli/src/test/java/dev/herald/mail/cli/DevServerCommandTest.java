@@ -55,4 +55,62 @@ class DevServerCommandTest {
   @Test void badAuthArgumentIs64() {
     assertEquals(64, new CliRunner(home).run("dev-server", "--auth", "nocolon").code());
   }
+
+  /** Starts {@code herald dev-server ARGS} in the background and returns what it printed once it listens. */
+  private static String startDevServer(ByteArrayOutputStream out, Path home, CompletableFuture<Integer>[] server, String... args)
+      throws InterruptedException {
+    CliContext ctx = new CliContext(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream(),
+        Map.of("XDG_CONFIG_HOME", home.toString()), true, CliContext::discoverOnce);
+    String[] all = new String[args.length + 1];
+    all[0] = "dev-server";
+    System.arraycopy(args, 0, all, 1, args.length);
+    server[0] = CompletableFuture.supplyAsync(() -> Main.run(ctx, all));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!out.toString(StandardCharsets.UTF_8).contains("\ntry: ")) {
+      if (System.nanoTime() > deadline || server[0].isDone()) throw new AssertionError("no try: line: " + out);
+      Thread.sleep(20);
+    }
+    Thread.sleep(50);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String line(String printed, String prefix) {
+    return printed.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(printed))
+        .substring(prefix.length());
+  }
+
+  @Test void thePrintedCommandAndProfileSendAsPasted() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    @SuppressWarnings("unchecked") CompletableFuture<Integer>[] server = new CompletableFuture[1];
+    // a password with a quote and a space: the printed command must survive a shell
+    String printed = startDevServer(out, home, server, "--port", "0", "--count", "2", "--tls", "--auth", "me:it's secret");
+    String tryLine = line(printed, "try: ");
+    CliRunner.Result pasted = new CliRunner(home).terminal().run(dev.herald.mail.cli.testing.Shell.heraldCommand(tryLine));
+    assertEquals(0, pasted.code(), pasted::toString);
+    assertTrue(pasted.out().startsWith("sent <"), pasted::toString);
+
+    Path conf = Files.writeString(home.resolve("herald.conf"), line(printed, "profile: ") + "\n");
+    CliRunner.Result fromFile = new CliRunner(home).terminal().run("send", "--config", conf.toString(), "--profile", "dev",
+        "--to", "you@example.net", "--subject", "from the printed profile", "--text", "hi");
+    assertEquals(0, fromFile.code(), fromFile::toString);
+    assertEquals(0, server[0].get(10, TimeUnit.SECONDS));
+    String all = out.toString(StandardCharsets.UTF_8);
+    assertEquals(2, Pattern.compile("received <[^>]+> from dev@localhost to you@example\\.net \\(\\d+ bytes, tls=true, auth=me\\)")
+        .matcher(all).results().count(), all);
+  }
+
+  @Test void theHelpsExamplePastedSendsToAPlainServer() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    @SuppressWarnings("unchecked") CompletableFuture<Integer>[] server = new CompletableFuture[1];
+    String printed = startDevServer(out, home, server, "--port", "0", "--count", "1");
+    String port = line(printed, "herald dev-server listening on 127.0.0.1:").replaceFirst(" .*", "");
+    CliRunner.Result help = new CliRunner(home).run("dev-server", "--help");
+    String text = help.out();
+    // the example: from "  herald send" to the end of the help; it is for --port 2525, this test's server took a free port
+    String example = text.substring(text.indexOf("  herald send")).replace("port = 2525", "port = " + port);
+    assertTrue(example.contains("from = "), example);
+    CliRunner.Result r = new CliRunner(home).terminal().run(dev.herald.mail.cli.testing.Shell.heraldCommand(example));
+    assertEquals(0, r.code(), r::toString);
+    assertEquals(0, server[0].get(10, TimeUnit.SECONDS));
+  }
 }

@@ -141,5 +141,111 @@ class SendmailTest {
     Result r = new CliRunner(home).run("sendmail", "--help");
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("-t") && r.out().contains("git send-email"), r::toString);
+    // Debian's cron runs /usr/sbin/sendmail by its absolute path: a link in ~/bin is never found
+    assertTrue(r.out().contains("ln -s \"$PWD/bin/herald\" /usr/sbin/sendmail") && !r.out().contains("~/bin/sendmail"), r::toString);
+    assertTrue(r.out().contains("aliases") && r.out().contains("local-domain"), r::toString);
+  }
+
+  // ---- bare user names (cron, at, mail(1)) ----
+
+  @Test void cronsBareUserNameWithLocalDomain() {
+    // Debian's cron: sendmail -FCronDaemon -i -B8BITMIME -oem USER, the message's To: is the bare name too
+    Result r = sendmail("From: root (Cron Daemon)\nTo: user\nSubject: Cron <user@host> job\n\nout\n",
+        "-FCronDaemon", "-i", "-B8BITMIME", "-oem", "user", "--profile", "withfrom", "--set", "local-domain=example.org");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals(List.of("user@example.org"), sent().envelope().recipients());
+    assertTrue(sent().text().contains("To: user\r\n"), "the header is left as written");
+  }
+
+  @Test void bareNameWithoutAliasesOrLocalDomainNamesBothSettings() {
+    Result r = sendmail("Subject: x\n\nout\n", "-FCronDaemon", "-i", "-B8BITMIME", "-oem", "user", "--profile", "withfrom");
+    assertEquals(65, r.code(), r::toString);
+    assertTrue(r.err().contains("'user' is a local user name") && r.err().contains("local-domain")
+        && r.err().contains("aliases"), r::toString);
+    assertTrue(r.err().lines().count() <= 2, r::toString);
+    assertTrue(FakeTransportFactory.SENT.isEmpty(), "nothing sent");
+  }
+
+  @Test void aliasesFileResolvesNamesRecursivelyWithDefaultAndContinuations() throws IOException {
+    Path aliases = Files.writeString(home.resolve("aliases"), """
+        # /etc/aliases
+        postmaster:    root
+        MAILER-DAEMON: postmaster
+        root: admin@example.org,   # the admin
+          backup@example.org
+        	third@example.org
+        team: "Ops, Team" <ops@example.org>, root
+        loop: loop
+        default: catchall@example.org
+        """);
+    String set = "aliases=" + aliases;
+    assertEquals(0, sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", set, "mailer-daemon").code());
+    assertEquals(List.of("admin@example.org", "backup@example.org", "third@example.org"), sent().envelope().recipients());
+    FakeTransportFactory.SENT.clear();
+    Result r = sendmail("To: team, nobody-listed\nSubject: x\n\nhi\n", "-t", "--profile", "withfrom", "--set", set);
+    assertEquals(0, r.code(), r::toString);
+    assertEquals(List.of("ops@example.org", "admin@example.org", "backup@example.org", "third@example.org",
+        "catchall@example.org"), sent().envelope().recipients());
+    FakeTransportFactory.SENT.clear();
+    Result loop = sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", set, "--set", "local-domain=example.net", "loop");
+    assertEquals(0, loop.code(), loop::toString);
+    assertEquals(List.of("loop@example.net"), sent().envelope().recipients(), "a name that maps to itself is the local user");
+  }
+
+  @Test void aliasesWithoutDefaultFallBackToLocalDomainThenError() throws IOException {
+    Path aliases = Files.writeString(home.resolve("aliases"), "root: admin@example.org\nnobody: /dev/null\n");
+    assertEquals(0, sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", "aliases=" + aliases,
+        "--set", "local-domain=example.net", "root", "ann").code());
+    assertEquals(List.of("admin@example.org", "ann@example.net"), sent().envelope().recipients());
+    Result r = sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", "aliases=" + aliases, "ann");
+    assertEquals(65, r.code(), r::toString);
+    assertTrue(r.err().contains("no alias for it in " + aliases) && r.err().contains("local-domain"), r::toString);
+    Result file = sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", "aliases=" + aliases, "nobody");
+    assertEquals(65, file.code(), file::toString);
+    assertTrue(file.err().contains("/dev/null"), file::toString);
+    Result missing = sendmail("Subject: x\n\nhi\n", "--profile", "withfrom", "--set", "aliases=" + home.resolve("none"), "ann");
+    assertEquals(66, missing.code(), missing::toString);
+  }
+
+  @Test void localRecipientKeysAreValidatedAndShownByConfig() {
+    Result bad = new CliRunner(home).run("config", "--config", conf.toString(), "--set", "local-domain=not a domain");
+    assertEquals(78, bad.code(), bad::toString);
+    assertTrue(bad.err().contains("local-domain"), bad::toString);
+    Result ok = new CliRunner(home).run("config", "--config", conf.toString(), "--set", "local-domain=example.org",
+        "--set", "aliases=/etc/aliases");
+    assertEquals(0, ok.code(), ok::toString);
+    assertTrue(ok.out().contains("local-domain = \"example.org\"") && ok.out().contains("aliases = \"/etc/aliases\""), ok::toString);
+  }
+
+  @Test void addedFromKeepsTheProfilesDisplayName() {
+    Result r = sendmail("To: b@example.com\nSubject: x\n\nhi\n", "-t", "--profile", "withfrom");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(sent().text().contains("From: Profile <profile@example.org>\r\n"), sent().text());
+    FakeTransportFactory.SENT.clear();
+    sendmail("To: b@example.com\nSubject: x\n\nhi\n", "-t", "--profile", "withfrom", "-F", "Cron Daemon");
+    assertTrue(sent().text().contains("From: Cron Daemon <profile@example.org>\r\n"), sent().text());
+  }
+
+  // ---- warnings ----
+
+  @Test void aWarningPrintsOncePerRunAndConfigCanSilenceIt() throws IOException {
+    Files.writeString(conf, """
+        herald.profile = inline
+        herald.profiles.inline { transport = fake, from = "a@example.org", username = u, password = "s3cret" }
+        """);
+    Result r = sendmail("Subject: x\n\nhi\n", "b@example.com");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals(1, r.err().lines().filter(l -> l.startsWith("herald: warning:")).count(), r::toString);
+    assertTrue(r.err().contains("inline") && !r.err().contains("s3cret"), r::toString);
+    Files.writeString(conf, "herald.warnings = off\n", java.nio.file.StandardOpenOption.APPEND);
+    Result quiet = sendmail("Subject: x\n\nhi\n", "b@example.com");
+    assertEquals(0, quiet.code(), quiet::toString);
+    assertEquals("", quiet.err(), quiet::toString);
+    Result rejected = sendmail("Subject: x\n\nhi\n", "--set", "reject=[c@example.com]", "b@example.com", "c@example.com");
+    assertEquals(0, rejected.code(), rejected::toString);
+    assertTrue(rejected.err().contains("c@example.com rejected"), "a refused recipient is a result, not a warning: " + rejected);
+    Result bad = sendmail("Subject: x\n\nhi\n", "--set", "herald.warnings=sometimes", "b@example.com");
+    assertEquals(78, bad.code(), bad::toString);
+    assertTrue(bad.err().contains("herald.warnings"), bad::toString);
   }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.mail.Stage;
 import dev.herald.mail.cli.testing.CliRunner;
 import dev.herald.mail.cli.testing.CliRunner.Result;
 import dev.herald.mail.cli.testing.Servers;
+import dev.herald.mail.testkit.Fault;
 import dev.herald.mail.testkit.MockSmtpServer;
 import dev.herald.mail.testkit.MockSmtpServer.TlsMode;
 import dev.herald.mail.testkit.RecordedMessage;
@@ -137,5 +139,42 @@ class SmtpCliTest {
     Path conf = Servers.config(home, "mock", server, Map.of());
     Result r = cli().run("send", "--config", conf.toString(), "--to", "ghost@example.net", "--subject", "s", "--text", "t");
     assertEquals(67, r.code(), r::toString);
+  }
+
+  // ---- hostile servers (#14)
+
+  @Test void aServerDrippingItsGreetingIs75WithinTheReplyTimeout() throws Exception {
+    start(MockSmtpServer.builder().tls(TlsMode.STARTTLS).user("me", "pw"));
+    server.script(Fault.at(Stage.CONNECT).drip(Duration.ofMillis(250)));   // ~10 s for the whole greeting
+    Path conf = Servers.config(home, "mock", server, Map.of("timeouts.reply", "1s"));
+    long start = System.nanoTime();
+    Result r = cli().run("check", "--config", conf.toString());
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(75, r.code(), r::toString);
+    assertTrue(r.err().contains("did not answer within 1 s"), r::toString);
+    // The whole greeting would take ~11 s; the bound leaves room for the CLI's own start on a loaded machine.
+    assertTrue(ms < 5000, "herald check took " + ms + " ms against a dripping server with timeouts.reply = 1s");
+  }
+
+  @Test void escapeSequencesFromTheServerNeverReachTheTerminal() throws Exception {
+    start(MockSmtpServer.builder().tls(TlsMode.STARTTLS).user("me", "pw"));
+    server.script(Fault.at(Stage.MAIL).reply(554, "\u001b[2J\u001b[31mfake error\u0007"));
+    Path conf = Servers.config(home, "mock", server, Map.of());
+    Result r = cli().run("send", "--config", conf.toString(), "--trace", "--to", "bob@example.net", "--subject", "s", "--text", "t");
+    assertEquals(69, r.code(), r::toString);
+    assertTrue(r.err().contains("herald: ") && r.err().contains("\\x1b[2J\\x1b[31mfake error\\x07"), r::toString);
+    assertTrue(r.err().contains("< 554 \\x1b[2J"), "the trace shows it escaped too: " + r);
+    assertFalse(r.err().contains("\u001b") || r.err().contains("\u0007"), r::toString);
+    assertFalse(r.out().contains("\u001b"), r::toString);
+  }
+
+  @Test void starttlsAnswered454Is75() throws Exception {
+    // A temporary refusal: retrying later may succeed (DESIGN: transient or permanent follows the reply code).
+    start(MockSmtpServer.builder().tls(TlsMode.STARTTLS).user("me", "pw"));
+    server.script(Fault.at(Stage.STARTTLS).reply(454, "4.7.0 TLS not available due to temporary reason"));
+    Path conf = Servers.config(home, "mock", server, Map.of());
+    Result r = cli().run("check", "--config", conf.toString());
+    assertEquals(75, r.code(), r::toString);
+    assertFalse(server.transcriptText().toUpperCase(java.util.Locale.ROOT).contains("C: AUTH"), server.transcriptText());
   }
 }

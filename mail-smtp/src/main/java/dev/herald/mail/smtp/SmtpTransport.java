@@ -5,6 +5,8 @@ import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MessageContent;
+import dev.herald.mail.Outgoing;
+import dev.herald.mail.SendOutcome;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.smtp.internal.Dispatcher;
 import dev.herald.mail.smtp.internal.Job;
@@ -74,7 +76,7 @@ public final class SmtpTransport implements Transport {
   }
 
   /** Queues one message; messages queued together travel pipelined over the pool's connections. */
-  public CompletableFuture<SendReceipt> sendAsync(Envelope envelope, MessageContent content) {
+  @Override public CompletableFuture<SendReceipt> sendAsync(Envelope envelope, MessageContent content) {
     return dispatcher.submit(new Job(Objects.requireNonNull(envelope, "envelope"), Objects.requireNonNull(content, "content")));
   }
 
@@ -85,7 +87,7 @@ public final class SmtpTransport implements Transport {
    *
    * @return one outcome per message, in the order given
    */
-  public List<SendOutcome> sendAll(List<Outgoing> messages) {
+  @Override public List<SendOutcome> sendAll(List<Outgoing> messages) {
     List<CompletableFuture<SendReceipt>> futures = new ArrayList<>(messages.size());
     for (Outgoing m : messages) futures.add(sendAsync(m.envelope(), m.content()));
     List<SendOutcome> out = new ArrayList<>(messages.size());

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.herald.mail.AuthenticationException;
+import dev.herald.mail.SendOutcome;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.smtp.testing.Outgoings;

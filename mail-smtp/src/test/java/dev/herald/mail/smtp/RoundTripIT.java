@@ -5,10 +5,11 @@ import static dev.herald.mail.smtp.testing.Messages.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.mail.SendOutcome;
 import dev.herald.mail.smtp.testing.FlightCountingProxy;
 import dev.herald.mail.smtp.testing.Outgoings;
-import dev.herald.mail.testkit.MockSmtpServer;
 import dev.herald.mail.testkit.MockSmtpServer.TlsMode;
+import dev.herald.mail.testkit.MockSmtpServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

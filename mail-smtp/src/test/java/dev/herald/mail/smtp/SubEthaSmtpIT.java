@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.mail.AuthenticationException;
+import dev.herald.mail.SendOutcome;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.smtp.testing.Outgoings;
@@ -34,6 +35,7 @@ import org.subethamail.smtp.server.SMTPServer;
 class SubEthaSmtpIT {
   private static TestCertificates good;
   private static TestCertificates wrongName;
+  private static TestCertificates expiredViaCa;
   private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
   private final RecordingTrace trace = new RecordingTrace();
   private SMTPServer server;
@@ -41,6 +43,9 @@ class SubEthaSmtpIT {
   @BeforeAll static void certificates() {
     good = TestCertificates.create(Path.of("target", "test-certs"), "subetha-localhost", "dns:localhost,ip:127.0.0.1");
     wrongName = TestCertificates.create(Path.of("target", "test-certs"), "subetha-wrong", "dns:wrong.example");
+    // Signed by a CA that tls-trust holds (as a private CA's users set it); expired 8 days ago.
+    expiredViaCa = TestCertificates.signedByCa(Path.of("target", "test-certs"), "subetha-ca-expired",
+        "dns:localhost,ip:127.0.0.1", "-10d");
   }
 
   @AfterEach void stop() {
@@ -136,6 +141,16 @@ class SubEthaSmtpIT {
       t.send(envelope("alice@example.net"), text("signed by a private CA\r\n"));
     }
     assertTrue(received.poll(5, TimeUnit.SECONDS) != null);
+  }
+
+  @Test void expiredCertificateFromATrustedCaSaysItExpired() {
+    int port = start(expiredViaCa, true, true);
+    try (SmtpTransport t = client(port, expiredViaCa).build()) {
+      TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
+      assertTrue(e.getMessage().contains(" expired on 20"), e.getMessage());
+      assertFalse(e.getMessage().contains("not trusted"), e.getMessage());
+      assertFalse(e.hint().orElseThrow().contains("tls-trust"), e.hint().orElseThrow());
+    }
   }
 
   @Test void opportunisticUsesStarttlsWhenOffered() throws Exception {

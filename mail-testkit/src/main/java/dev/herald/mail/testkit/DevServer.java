@@ -1,5 +1,6 @@
 package dev.herald.mail.testkit;
 
+import dev.herald.mail.internal.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -113,13 +114,35 @@ public final class DevServer implements AutoCloseable {
     if (options.tls() != MockSmtpServer.TlsMode.NONE) {
       out.println("certificate (self-signed, for localhost and 127.0.0.1): " + server.certificateFile());
     }
-    out.println("profile: transport = smtp, host = \"" + server.host() + "\", port = " + server.port() + ", tls = "
-        + options.tls().profileValue()
-        + (options.tls() == MockSmtpServer.TlsMode.NONE ? "" : ", tls-trust = \"" + server.certificateFile() + "\"")
-        + (options.user() == null ? "" : ", username = \"" + options.user() + "\""));
+    out.println("profile: herald.profiles.dev " + profile(options, server.host(), server.port(), server.certificateFile()));
+    out.println("try: " + tryCommand(options, server.host(), server.port(), server.certificateFile()));
     out.flush();
     return new DevServer(server);
   }
+
+  /**
+   * A complete profile aimed at the inbox, as a HOCON object for {@code herald.conf}: transport, host,
+   * port, TLS (trusting the inbox's certificate), a {@code from}, and the credentials it requires.
+   */
+  public static String profile(Options options, String host, int port, Path certificate) {
+    StringBuilder sb = new StringBuilder("{ transport = smtp, host = ").append(quote(host)).append(", port = ").append(port)
+        .append(", tls = ").append(options.tls().profileValue());
+    if (options.tls() != MockSmtpServer.TlsMode.NONE) sb.append(", tls-trust = ").append(quote(certificate.toString()));
+    sb.append(", from = ").append(quote("Dev <dev@localhost>"));
+    if (options.user() != null) {
+      sb.append(", username = ").append(quote(options.user())).append(", password = ").append(quote(options.password()));
+    }
+    return sb.append(" }").toString();
+  }
+
+  /** A {@code herald send} command line that sends one message to the inbox, pasted into a shell as is. */
+  public static String tryCommand(Options options, String host, int port, Path certificate) {
+    String set = "herald.profiles.dev=" + profile(options, host, port, certificate);
+    return "herald send --set '" + set.replace("'", "'\\''") + "' --profile dev --to you@example.net"
+        + " --subject Hello --text 'Hello from herald'";
+  }
+
+  private static String quote(String s) { return com.typesafe.config.ConfigUtil.quoteString(s); }
 
   /** Starts the inbox and blocks until the thread is interrupted (then closes it). */
   public static void run(Options options, PrintStream out) throws InterruptedException {
@@ -138,12 +161,15 @@ public final class DevServer implements AutoCloseable {
     closed.countDown();
   }
 
-  /** The summary line for a message: {@code received <ID> from SENDER to RCPT… (N bytes, tls=…, auth=…)}. */
+  /**
+   * The summary line for a message: {@code received <ID> from SENDER to RCPT… (N bytes, tls=…, auth=…)}.
+   * Everything in it came from the network, so control characters are escaped (no terminal escapes).
+   */
   public static String summary(RecordedMessage m) {
     String id = m.header("Message-ID").orElse("(no Message-ID)");
     String from = m.envelope().sender().isEmpty() ? "<>" : m.envelope().sender();
-    return "received " + id + " from " + from + " to " + String.join(", ", m.envelope().recipients())
-        + " (" + m.size() + " bytes, tls=" + m.tls() + ", auth=" + m.authenticatedUser().orElse("none") + ")";
+    return Printable.escape("received " + id + " from " + from + " to " + String.join(", ", m.envelope().recipients())
+        + " (" + m.size() + " bytes, tls=" + m.tls() + ", auth=" + m.authenticatedUser().orElse("none") + ")");
   }
 
   private static void report(RecordedMessage m, Path saveDir, PrintStream out) {

@@ -65,6 +65,16 @@ public final class Fault {
     }
   }
 
+  /**
+   * Answers as if nothing were scripted, but one byte every {@code interval}, flushed alone (and over
+   * TLS in a record of its own): a server that holds a client by dripping its reply.
+   */
+  public record Drip(Duration interval) implements Effect {
+    public Drip {
+      if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("drip interval must be positive");
+    }
+  }
+
   /** Never answers: reads and drops input until the client goes away or the server closes. */
   public record NoReply() implements Effect {}
 
@@ -171,6 +181,9 @@ public final class Fault {
 
     /** Waits {@code duration}, then answers normally. */
     public Fault delay(Duration duration) { return make(new Delay(duration)); }
+
+    /** Answers normally, one byte every {@code interval} (reply timeout tests). */
+    public Fault drip(Duration interval) { return make(new Drip(interval)); }
 
     /** Never answers (until the client hangs up or the server is closed). */
     public Fault neverReply() { return make(new NoReply()); }

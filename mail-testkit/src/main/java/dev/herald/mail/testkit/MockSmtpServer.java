@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,6 +78,8 @@ public final class MockSmtpServer implements AutoCloseable {
 
   final Settings settings;
   private final boolean wrongHost;
+  private final Instant notBefore;
+  private final Instant notAfter;
   private volatile SelfSignedCertificate certificate;
   private final List<Scripted> faults = new ArrayList<>();
   private final List<Consumer<RecordedMessage>> listeners = new CopyOnWriteArrayList<>();
@@ -95,6 +98,8 @@ public final class MockSmtpServer implements AutoCloseable {
   private MockSmtpServer(Builder b) {
     this.settings = new Settings(b);
     this.wrongHost = b.wrongHost;
+    this.notBefore = b.notBefore;
+    this.notAfter = b.notAfter;
     this.dispatcher = b.dispatcher;
     if (b.listener != null) listeners.add(b.listener);
   }
@@ -402,7 +407,8 @@ public final class MockSmtpServer implements AutoCloseable {
   SelfSignedCertificate certificateInternal() {
     SelfSignedCertificate c = certificate;
     if (c == null) {
-      c = wrongHost ? SelfSignedCertificate.forWrongHost() : SelfSignedCertificate.forLocalhost();
+      List<String> names = wrongHost ? List.of("wrong.example") : List.of("localhost", "127.0.0.1");
+      c = notAfter != null ? SelfSignedCertificate.forNames(names, notBefore, notAfter) : SelfSignedCertificate.forNames(names);
       certificate = c;
     }
     return c;
@@ -534,6 +540,8 @@ public final class MockSmtpServer implements AutoCloseable {
   public static final class Builder {
     private TlsMode tlsMode = TlsMode.STARTTLS;
     private boolean wrongHost;
+    private Instant notBefore;
+    private Instant notAfter;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private String hostname = "localhost";
     private String greeting;
@@ -570,6 +578,17 @@ public final class MockSmtpServer implements AutoCloseable {
 
     /** Presents a certificate for {@code wrong.example} instead of localhost/127.0.0.1. */
     public Builder wrongHostCertificate() { this.wrongHost = true; return this; }
+
+    /**
+     * Presents a certificate valid only from {@code notBefore} to {@code notAfter}: an expired one, or
+     * one not yet valid (certificate error tests). By default it is valid from yesterday for ten years.
+     */
+    public Builder certificateValidity(Instant notBefore, Instant notAfter) {
+      if (!notAfter.isAfter(notBefore)) throw new IllegalArgumentException("notAfter must follow notBefore");
+      this.notBefore = notBefore;
+      this.notAfter = notAfter;
+      return this;
+    }
 
     /** Listens on another local address than 127.0.0.1 (keep it on loopback in tests). */
     public Builder bindAddress(InetAddress address) { this.bindAddress = Objects.requireNonNull(address); return this; }

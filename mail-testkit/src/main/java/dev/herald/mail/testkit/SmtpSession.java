@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -36,6 +37,8 @@ final class SmtpSession {
   private OutputStream out;
   private boolean closing;
   private boolean rejectedAtGreeting;
+  // Set by a Fault.Drip: the next reply goes out a byte at a time.
+  private Duration drip;
   private int errors;
 
   private boolean tls;
@@ -698,6 +701,10 @@ final class SmtpSession {
       if (server.sleep(d.duration())) closing = true;
       return null;
     }
+    if (e instanceof Fault.Drip d) {
+      drip = d.interval();
+      return null;
+    }
     return e;
   }
 
@@ -748,8 +755,22 @@ final class SmtpSession {
 
   private void writeRaw(String s) throws IOException {
     for (String l : s.split("\r\n", -1)) if (!l.isEmpty()) log("S: " + l);
-    out.write(s.getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    Duration every = drip;
+    if (every == null) {
+      out.write(b);
+      out.flush();
+      return;
+    }
+    drip = null;
+    for (byte x : b) {
+      out.write(x);
+      out.flush();
+      if (server.sleep(every)) {
+        closing = true;
+        return;
+      }
+    }
   }
 
   private void client(String line) { log("C: " + line); }

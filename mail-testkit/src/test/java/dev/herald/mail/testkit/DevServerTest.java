@@ -47,12 +47,7 @@ class DevServerTest {
       c.command("EHLO dev");
       assertTrue(c.command("MAIL FROM:<a@example.org>").get(0).startsWith("530"), "AUTH required with --auth");
       c.command("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0bob\0pw".getBytes(StandardCharsets.UTF_8)));
-      c.command("MAIL FROM:<a@example.org>");
-      c.command("RCPT TO:<b@example.net>");
-      c.command("RCPT TO:<c@example.net>");
-      c.command("DATA");
-      assertTrue(c.command("Message-ID: <m1@example.org>\r\nSubject: dev\r\n\r\nhello\r\n.").get(0).startsWith("250"));
-      c.command("QUIT");
+      deliver(c, "Message-ID: <m1@example.org>", "b@example.net", "c@example.net");
     }
     String text = buf.toString(StandardCharsets.UTF_8);
     assertTrue(text.startsWith("herald dev-server listening on 127.0.0.1:"), text);
@@ -65,6 +60,29 @@ class DevServerTest {
     assertTrue(saved.get(0).toString().endsWith(".eml"));
     assertEquals("Message-ID: <m1@example.org>\r\nSubject: dev\r\n\r\nhello\r\n", Files.readString(saved.get(0)));
     assertTrue(text.contains("saved " + saved.get(0)), text);
+  }
+
+  /** MAIL FROM a@example.org, RCPT TO each recipient, a message with this header line and Subject: dev; then QUIT. */
+  private static void deliver(RawSmtpClient c, String header, String... recipients) throws Exception {
+    c.command("MAIL FROM:<a@example.org>");
+    for (String r : recipients) c.command("RCPT TO:<" + r + ">");
+    c.command("DATA");
+    assertTrue(c.command(header + "\r\nSubject: dev\r\n\r\nhello\r\n.").get(0).startsWith("250"));
+    c.command("QUIT");
+  }
+
+  @Test void aClientCannotWriteEscapeSequencesToTheTerminal() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    try (DevServer d = DevServer.start(DevServer.Options.defaults().withPort(0), out);
+         RawSmtpClient c = new RawSmtpClient(d.server().host(), d.server().port())) {
+      c.reply();
+      c.command("EHLO dev");
+      deliver(c, "Message-ID: <\u001b[2J\u001b[31mx\u0007@example.org>", "b@example.net");
+    }
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("received <\\x1b[2J\\x1b[31mx\\x07@example.org> from a@example.org"), text);
+    assertFalse(text.contains("\u001b") || text.contains("\u0007"), text);
   }
 
   @Test void runBlocksUntilInterrupted() throws Exception {

@@ -5,6 +5,7 @@ import dev.herald.mail.MailException;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
+import dev.herald.mail.internal.Printable;
 import java.net.URI;
 import java.util.Locale;
 
@@ -132,11 +133,11 @@ public record TokenErrors(Provider provider, String endpoint, String profileName
     return new AuthenticationException(message, Stage.AUTH, 0, null, detail, hint, null);
   }
 
-  /** {@code error: description}, control characters removed and the length bounded. */
+  /** {@code error: description}, control characters escaped and the length bounded. */
   static String detail(TokenResponse r) {
     String d = r.error() + (r.errorDescription() == null || r.errorDescription().isBlank() ? ""
         : ": " + r.errorDescription().strip());
-    d = d.replaceAll("\\p{Cntrl}+", " ");
+    d = Printable.oneLine(d);
     return d.length() > 300 ? d.substring(0, 300) + "…" : d;
   }
 }

@@ -18,10 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code max-connections} daemon workers that each take a run of queued messages and pipeline
  * them over one connection. Applies the rate limit and the retry policy: transient failures are
  * tried again with exponential backoff and jitter, a stale reused connection once for free, and
- * a message whose end of data went unanswered never.
+ * a message whose end of data went unanswered never. A message is charged only for its own
+ * attempts: one left unsent because the connection broke on another message goes back to the
+ * front of the queue at once, at no cost to it.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final int CHUNK = 64;
+  // Runs in a row in which a message's connection broke before any message on it was tried: the
+  // only way a message can be requeued without progress, so the only one that needs a limit.
   private static final int MAX_UNATTEMPTED = 3;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -45,6 +49,7 @@ public final class Dispatcher implements AutoCloseable {
   public SendReceipt send(Job job) {
     while (true) {
       boolean reused = false;
+      int before = job.attempts();
       try {
         throttle.acquire();
         Session s = pool.acquire();
@@ -60,7 +65,7 @@ public final class Dispatcher implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw interrupted();
       }
-      long delay = after(job, reused);
+      long delay = after(job, reused, job.done() || job.attempts() != before);
       if (delay < 0) {
         if (job.receipt() != null) return job.receipt();
         throw job.failure();
@@ -126,6 +131,7 @@ public final class Dispatcher implements AutoCloseable {
     List<Pending> chunk = new ArrayList<>();
     chunk.add(first);
     boolean reused = false;
+    boolean progressed = true;  // false when the session tried none of the chunk's messages
     try {
       throttle.acquire();
       Session s = pool.acquire();
@@ -143,7 +149,11 @@ public final class Dispatcher implements AutoCloseable {
         }
         List<Job> jobs = new ArrayList<>(chunk.size());
         for (Pending p : chunk) jobs.add(p.job);
+        int[] before = new int[jobs.size()];
+        for (int i = 0; i < before.length; i++) before[i] = jobs.get(i).attempts();
         s.transfer(jobs);
+        progressed = false;
+        for (int i = 0; i < before.length && !progressed; i++) progressed = jobs.get(i).attempts() != before[i];
       } finally {
         pool.release(s);
       }
@@ -158,7 +168,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     for (int i = chunk.size() - 1; i >= 0; i--) {
       Pending p = chunk.get(i);
-      long delay = after(p.job, reused);
+      long delay = after(p.job, reused, progressed);
       if (delay < 0) {
         if (p.job.receipt() != null) p.future.complete(p.job.receipt());
         else p.future.completeExceptionally(p.job.failure());
@@ -176,14 +186,23 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** After an attempt: -1 when the job is finished, else the delay in ms before trying it again. */
-  long after(Job j, boolean reusedConnection) {
+  /**
+   * After a run: -1 when the job is finished, else the delay in ms before trying it again.
+   *
+   * @param progressed false when the session tried none of its messages (it broke before the first)
+   */
+  long after(Job j, boolean reusedConnection, boolean progressed) {
     if (j.receipt() != null) return -1;
     if (!j.done()) {
-      // The connection broke before this job's turn; it was not sent. Try it on another.
-      if (++j.unattempted <= MAX_UNATTEMPTED) return 0;
+      // The connection broke on another message, before this one's turn: it was not sent, and that
+      // is no attempt of its own. Back to the front of the queue, for the next connection.
+      if (progressed) {
+        j.unattempted = 0;
+        return 0;
+      }
+      if (++j.unattempted <= MAX_UNATTEMPTED) return backoff(j.unattempted);
       j.fail(new TransientMailException("no working connection to " + settings.host() + ":" + settings.port()
-          + " could take the message; try again later"), false);
+          + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later"), false);
       return -1;
     }
     MailException f = j.failure();

@@ -5,6 +5,7 @@ import dev.herald.mail.MailException;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
+import dev.herald.mail.internal.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,7 +19,8 @@ public final class Failures {
 
   /** A negative reply at {@code stage}; 4xx is transient, 5xx permanent, 535/534/530 5.7.x at AUTH is authentication. */
   public static MailException reply(Stage stage, SmtpReply r, String what, String hint) {
-    String msg = what + ": the server replied " + r;
+    // The reply's text is the server's: shown with its control characters escaped (terminal escapes).
+    String msg = what + ": the server replied " + Printable.escape(r.toString());
     String enh = r.enhancedCode();
     if (r.transientNegative()) {
       return new TransientMailException(msg, stage, r.code(), enh, r.text(),

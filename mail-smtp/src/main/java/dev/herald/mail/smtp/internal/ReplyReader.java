@@ -2,6 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.MalformedReplyException;
 import dev.herald.mail.Stage;
+import dev.herald.mail.internal.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.io.EOFException;
 import java.io.IOException;
@@ -116,7 +117,7 @@ public final class ReplyReader {
   }
 
   private static String shorten(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    return Printable.escape(s.length() > 80 ? s.substring(0, 80) + "…" : s);
   }
 
   private static MalformedReplyException malformed(Stage stage, String message) {

@@ -4,6 +4,7 @@ import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.Stage;
+import dev.herald.mail.internal.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import dev.herald.mail.spi.CredentialSource;
 import dev.herald.mail.spi.Credentials;
@@ -45,7 +46,7 @@ public final class Sasl {
     }
     String have = creds.token() != null && creds.password() != null ? "a password and a token"
         : creds.token() != null ? "a token" : "a password";
-    throw new AuthenticationException("no AUTH mechanism in common: the server offers " + (offered.isEmpty() ? "none" : String.join(" ", offered))
+    throw new AuthenticationException("no AUTH mechanism in common: the server offers " + (offered.isEmpty() ? "none" : Printable.escape(String.join(" ", offered)))
         + "; the profile allows " + String.join(", ", preference) + " with " + have,
         Stage.AUTH, 0, null, null, "set auth = [...] to a mechanism the server offers that fits the credentials", null);
   }

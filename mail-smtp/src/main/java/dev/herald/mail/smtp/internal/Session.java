@@ -10,6 +10,7 @@ import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.TransientMailException;
+import dev.herald.mail.internal.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import dev.herald.mail.smtp.SmtpSettings;
 import dev.herald.mail.smtp.TlsPolicy;
@@ -63,6 +64,9 @@ public final class Session implements AutoCloseable {
   private final Staging staging;
 
   private Socket socket;
+  // The TCP socket under TLS (or the socket itself): what the watchdog closes. Closing the TLS socket
+  // from the watchdog's thread would try to send close_notify, which can block on a stuck peer.
+  private Socket tcp;
   private OutputStream out;
   private ReplyReader in;
   private SmtpReply greeting;
@@ -78,10 +82,14 @@ public final class Session implements AutoCloseable {
   private volatile boolean writeTimedOut;
   // Plaintext reads block without a socket timeout and the watchdog enforces this deadline: a timed
   // read on a JDK socket makes it non-blocking, and each reply then costs a failed read and a poll
-  // before the read that gets it (twice the system calls). TLS sockets keep their socket timeout.
+  // before the read that gets it (twice the system calls). TLS sockets keep their socket timeout as
+  // well, but it is re-armed by every read: only the watchdog's deadline bounds a reply as a whole.
   private volatile long readDeadline;
   private volatile boolean readTimedOut;
   private int readMillis;
+  // When the reply being read must be complete: set once per reply, so that a server dripping a
+  // byte at a time cannot stretch one reply beyond the timeout.
+  private long replyDeadline;
   private boolean socketFailed;
 
   private Session(SmtpSettings settings, Supplier<Tls> tls, Credentials credentials, String fallbackUser, Trace trace) {
@@ -169,13 +177,28 @@ public final class Session implements AutoCloseable {
           "check host and port", e);
     }
     socket = raw;
+    tcp = raw;
     trace.info("connected to " + server + " (" + raw.getInetAddress().getHostAddress() + ")");
+    Watchdog.watch(this);
     if (settings.tls() == TlsPolicy.IMPLICIT) {
-      socket = tls.get().handshake(raw, settings.host(), settings.port(), replyMillis, Stage.CONNECT);
+      socket = handshakeTls(Stage.CONNECT);
       tlsEstablished();
     }
     streams();
-    Watchdog.watch(this);
+  }
+
+  /** The TLS handshake, as a whole within the reply timeout (its reads, too, re-arm the socket's). */
+  private SSLSocket handshakeTls(Stage stage) {
+    readDeadline = System.nanoTime() + replyMillis * 1_000_000L;
+    try {
+      return tls.get().handshake(socket, settings.host(), settings.port(), replyMillis, stage);
+    } catch (MailException e) {
+      // The watchdog closed the socket: report the timeout, not the closed socket it caused.
+      if (!readTimedOut) throw e;
+      throw Tls.timedOut(settings.host(), settings.port(), replyMillis, stage, e.getCause());
+    } finally {
+      readDeadline = 0;
+    }
   }
 
   private void streams() {
@@ -183,7 +206,7 @@ public final class Session implements AutoCloseable {
       OutputStream raw = socket.getOutputStream();
       out = new BufferedOutputStream(new WatchedStream(raw), 64 * 1024);
       InputStream input = socket.getInputStream();
-      in = new ReplyReader(socket instanceof SSLSocket ? input : new WatchedInput(input));
+      in = new ReplyReader(new WatchedInput(input));
     } catch (IOException e) {
       throw Failures.io(Stage.CONNECT, e, server, settings.timeouts().reply());
     }
@@ -222,7 +245,7 @@ public final class Session implements AutoCloseable {
           + " (a STARTTLS injection attempt?); the connection was closed", Stage.STARTTLS, 0, null, null,
           "this is a broken or hostile server or network path; do not use it", null);
     }
-    socket = tls.get().handshake(socket, settings.host(), settings.port(), replyMillis, Stage.STARTTLS);
+    socket = handshakeTls(Stage.STARTTLS);
     tlsEstablished();
     streams();
     caps = Capabilities.NONE;  // forget what the plaintext EHLO said
@@ -465,7 +488,7 @@ public final class Session implements AutoCloseable {
     for (SendReceipt.Rejection x : j.rejected) {
       if (x.code() < 500) {
         return new TransientMailException("every recipient was refused, " + x.recipient() + " for now: " + x.code()
-            + (x.enhancedCode() == null ? "" : " " + x.enhancedCode()) + " " + x.text(), Stage.RCPT, x.code(),
+            + (x.enhancedCode() == null ? "" : " " + x.enhancedCode()) + " " + Printable.escape(x.text()), Stage.RCPT, x.code(),
             x.enhancedCode(), x.text(), "try again later", null);
       }
     }
@@ -541,11 +564,12 @@ public final class Session implements AutoCloseable {
   }
 
   private SmtpReply read(Stage stage) throws IOException {
+    replyDeadline = System.nanoTime() + readMillis * 1_000_000L;
     return in.read(stage, trace);
   }
 
   private SmtpReply read(Stage stage, Job j) throws IOException {
-    SmtpReply r = in.read(stage, trace);
+    SmtpReply r = read(stage);
     if (r.code() == 421) throw new Closing(j, r, stage);
     return r;
   }
@@ -576,27 +600,37 @@ public final class Session implements AutoCloseable {
     out.flush();
   }
 
-  /** Called by the watchdog: closes the socket when a write, or a plaintext read, has blocked too long. */
+  /** Called by the watchdog: closes the connection when a write, or a reply, has taken too long. */
   void abortIfOverdue(long now) {
     long d = writeDeadline;
     if (d != 0 && now - d > 0) {
       writeTimedOut = true;
-      Tls.closeQuietly(socket);
+      Tls.closeQuietly(tcp);
     }
     long r = readDeadline;
     if (r != 0 && now - r > 0) {
       readTimedOut = true;
-      Tls.closeQuietly(socket);
+      Tls.closeQuietly(tcp);
     }
   }
 
-  /** The wait for the next replies: the socket's timeout over TLS, the watchdog's deadline in plaintext. */
-  private void readTimeout(int millis) throws java.net.SocketException {
+  /**
+   * The wait for each of the next replies: the watchdog's deadline, and over TLS the socket's timeout
+   * as well. Quiet on a closed socket: it is called in {@code finally} blocks, where it must not hide
+   * the timeout that closed it (the next read reports the closed socket anyway).
+   */
+  private void readTimeout(int millis) {
     readMillis = millis;
-    if (socket instanceof SSLSocket) socket.setSoTimeout(millis);
+    if (socket instanceof SSLSocket) {
+      try {
+        socket.setSoTimeout(millis);
+      } catch (java.net.SocketException closed) {
+        // see above
+      }
+    }
   }
 
-  /** Blocking reads with a deadline that the watchdog enforces by closing the socket. */
+  /** Blocking reads under the current reply's deadline, which the watchdog enforces by closing the socket. */
   private final class WatchedInput extends InputStream {
     private final InputStream raw;
     WatchedInput(InputStream raw) { this.raw = raw; }
@@ -605,7 +639,7 @@ public final class Session implements AutoCloseable {
       return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
     }
     @Override public int read(byte[] b, int off, int len) throws IOException {
-      readDeadline = System.nanoTime() + readMillis * 1_000_000L;
+      readDeadline = replyDeadline;
       try {
         return raw.read(b, off, len);
       } catch (IOException e) {
@@ -685,17 +719,18 @@ public final class Session implements AutoCloseable {
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("server", server);
-    m.put("greeting", greeting.toString());
+    // What the server sent (greeting, capabilities, certificate names) is printed: escaped.
+    m.put("greeting", Printable.escape(greeting.toString()));
     m.put("esmtp", heloOnly ? "no (HELO only)" : "yes");
-    m.put("capabilities", caps.lines().isEmpty() ? "(none)" : String.join(", ", caps.lines()));
+    m.put("capabilities", caps.lines().isEmpty() ? "(none)" : Printable.escape(String.join(", ", caps.lines())));
     if (tlsSession != null) {
       m.put("tls", tlsSession.getProtocol());
       m.put("cipher", tlsSession.getCipherSuite());
       try {
         Certificate[] chain = tlsSession.getPeerCertificates();
         if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
-          m.put("certificate", x.getSubjectX500Principal().getName());
-          m.put("certificate issuer", x.getIssuerX500Principal().getName());
+          m.put("certificate", Printable.escape(x.getSubjectX500Principal().getName()));
+          m.put("certificate issuer", Printable.escape(x.getIssuerX500Principal().getName()));
           m.put("certificate expires", x.getNotAfter().toInstant().toString());
         }
       } catch (SSLPeerUnverifiedException e) {
@@ -715,7 +750,7 @@ public final class Session implements AutoCloseable {
         write("QUIT", null);
         flush();
         readTimeout(Math.min(replyMillis, 5000));
-        in.read(Stage.QUIT, trace);
+        read(Stage.QUIT);
       } catch (IOException | RuntimeException e) {
         // the server may close first; nothing is lost
       }

@@ -1,8 +1,10 @@
 package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.InvalidConfigException;
+import dev.herald.mail.MailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
+import dev.herald.mail.TransientMailException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -46,18 +48,17 @@ public final class Tls {
   public static Tls create(Path pem) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      if (pem == null) {
-        ctx.init(null, null, null);
-        return new Tls(ctx.getSocketFactory(), "the JDK trust store");
+      KeyStore ks = null;
+      if (pem != null) {
+        ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        for (Certificate c : readPem(pem)) ks.setCertificateEntry("trusted-" + i++, c);
       }
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : readPem(pem)) ks.setCertificateEntry("trusted-" + i++, c);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return new Tls(ctx.getSocketFactory(), "tls-trust " + pem);
+      tmf.init(ks);  // null: the JDK's trust store
+      ctx.init(null, CertificateWitness.wrap(tmf.getTrustManagers()), null);
+      return new Tls(ctx.getSocketFactory(), pem == null ? "the JDK trust store" : "tls-trust " + pem);
     } catch (GeneralSecurityException | IOException e) {
       throw new InvalidConfigException("cannot set up TLS: " + e.getMessage(), e);
     }
@@ -97,15 +98,17 @@ public final class Tls {
       return s;
     } catch (IOException e) {
       closeQuietly(s != null ? s : plain);
-      throw failure(e, host, port, stage);
+      throw failure(e, host, port, timeoutMillis, stage);
     } catch (IllegalArgumentException e) {
       closeQuietly(s != null ? s : plain);
       throw new TlsException("TLS with " + host + " cannot start: " + e.getMessage(), stage, 0, null, null, null, e);
     }
   }
 
-  private TlsException failure(IOException e, String host, int port, Stage stage) {
+  private MailException failure(IOException e, String host, int port, int timeoutMillis, Stage stage) {
     String all = messages(e);
+    CertificateWitness.Refused refused = CertificateWitness.find(e);
+    if (refused != null) return CertificateWitness.explain(refused, host, port, stage, trustDescription, e);
     String msg;
     String hint;
     if (all.contains("No subject alternative") || all.contains("No name matching")) {
@@ -116,8 +119,7 @@ public final class Tls {
       msg = "the certificate of " + host + ":" + port + " is not trusted by " + trustDescription;
       hint = "for a private or self-signed server set tls-trust = \"path/to/ca-or-cert.pem\"";
     } else if (e instanceof java.net.SocketTimeoutException) {
-      msg = "the TLS handshake with " + host + ":" + port + " timed out";
-      hint = "check that the port speaks TLS (implicit TLS is usually 465; STARTTLS 587)";
+      return timedOut(host, port, timeoutMillis, stage, e);
     } else if (e instanceof SSLException) {
       msg = "the TLS handshake with " + host + ":" + port + " failed: " + e.getMessage();
       hint = stage == Stage.CONNECT ? "does the port speak implicit TLS? for port 587 or 25 use tls = starttls" : null;
@@ -126,6 +128,16 @@ public final class Tls {
       hint = null;
     }
     return new TlsException(msg, stage, 0, null, null, hint, e);
+  }
+
+  /**
+   * The handshake took longer than the reply timeout as a whole (a silent or a dripping server): a
+   * timeout, so transient (exit 75) like every other one, not a TLS failure.
+   */
+  static TransientMailException timedOut(String host, int port, int timeoutMillis, Stage stage, Throwable cause) {
+    return new TransientMailException("the TLS handshake with " + host + ":" + port + " did not complete within "
+        + Failures.human(java.time.Duration.ofMillis(timeoutMillis)), stage, 0, null, null,
+        "the server is slow or stuck, or the port does not speak TLS (implicit TLS is usually 465; STARTTLS 587); try again later", cause);
   }
 
   private static String messages(Throwable t) {

@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.internal.Printable;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.TraceListener.Direction;
 import java.lang.System.Logger;
@@ -36,7 +37,10 @@ public final class Trace {
 
   public void info(String line) { emit(Direction.INFO, line); }
 
-  private void emit(Direction d, String line) {
+  private void emit(Direction d, String raw) {
+    if (!toListener && !LOG.isLoggable(Level.DEBUG)) return;  // every reply line passes here: nothing to do unless traced
+    // Server lines (and anything quoted from them) reach terminals and logs: control characters escaped.
+    String line = Printable.escape(raw);
     if (toListener) listener.line(d, line);
     if (LOG.isLoggable(Level.DEBUG)) {
       char mark = d == Direction.CLIENT ? '>' : d == Direction.SERVER ? '<' : '*';

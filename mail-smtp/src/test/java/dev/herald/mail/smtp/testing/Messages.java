@@ -2,7 +2,7 @@ package dev.herald.mail.smtp.testing;
 
 import dev.herald.mail.Envelope;
 import dev.herald.mail.MessageContent;
-import dev.herald.mail.smtp.Outgoing;
+import dev.herald.mail.Outgoing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

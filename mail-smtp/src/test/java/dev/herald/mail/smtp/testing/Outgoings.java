@@ -1,7 +1,7 @@
 package dev.herald.mail.smtp.testing;
 
 import dev.herald.mail.Envelope;
-import dev.herald.mail.smtp.Outgoing;
+import dev.herald.mail.Outgoing;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -48,6 +48,14 @@ public final class TestCertificates {
    * the CA's certificate (what a user of a private CA puts in {@code tls-trust}).
    */
   public static TestCertificates signedByCa(Path dir, String name, String san) {
+    return signedByCa(dir, name, san, null);
+  }
+
+  /**
+   * As {@link #signedByCa(Path, String, String)}, the server certificate valid for 2 days from
+   * {@code startDate} (keytool's {@code -startdate}: {@code "-10d"} makes one that expired 8 days ago).
+   */
+  public static TestCertificates signedByCa(Path dir, String name, String san, String startDate) {
     try {
       Files.createDirectories(dir);
       Path ca = dir.resolve(name + "-ca.p12");
@@ -63,8 +71,10 @@ public final class TestCertificates {
         Path csr = dir.resolve(name + ".csr");
         Path signed = dir.resolve(name + "-signed.pem");
         run("-certreq", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", csr.toString());
-        run("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-infile", csr.toString(),
-            "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "SAN=" + san);
+        List<String> gencert = new java.util.ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", ca.toString(),
+            "-storepass", PASSWORD, "-infile", csr.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "SAN=" + san));
+        if (startDate != null) gencert.addAll(List.of("-startdate", startDate));
+        run(gencert.toArray(new String[0]));
         run("-importcert", "-noprompt", "-alias", "ca", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", caPem.toString());
         run("-importcert", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", signed.toString());
       }

@@ -51,6 +51,15 @@ public final class SelfSignedCertificate {
     return CACHE.computeIfAbsent(List.copyOf(names), SelfSignedCertificate::create);
   }
 
+  /**
+   * A certificate for these names that is valid only from {@code notBefore} to {@code notAfter} (an
+   * expired or a not yet valid one); not cached.
+   */
+  public static SelfSignedCertificate forNames(List<String> names, Instant notBefore, Instant notAfter) {
+    if (!notAfter.isAfter(notBefore)) throw new IllegalArgumentException("notAfter must follow notBefore");
+    return create(List.copyOf(names), notBefore, notAfter);
+  }
+
   public X509Certificate certificate() { return certificate; }
 
   public SSLContext sslContext() { return sslContext; }
@@ -59,10 +68,14 @@ public final class SelfSignedCertificate {
   public String pem() { return pem; }
 
   private static SelfSignedCertificate create(List<String> names) {
+    Instant now = Instant.now();
+    return create(names, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+  }
+
+  private static SelfSignedCertificate create(List<String> names, Instant notBefore, Instant notAfter) {
     try {
       KeyPair keys = keyPair();
-      Instant now = Instant.now();
-      byte[] der = Der.selfSigned(names, keys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+      byte[] der = Der.selfSigned(names, keys, notBefore, notAfter);
       X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
           .generateCertificate(new java.io.ByteArrayInputStream(der));
 

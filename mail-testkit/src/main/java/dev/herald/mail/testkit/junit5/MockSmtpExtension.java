@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * Gives each test a started {@link MockSmtpServer} and closes it afterwards: as a parameter of
- * the test (or of a {@code @BeforeEach} method) or in a field of that type. On a failed test the
- * server's transcript is attached to the failure (as a suppressed exception, so it shows under the
- * stack trace) and published as a report entry.
+ * the test (or of a {@code @BeforeEach} method) or in a field of that type. A failed test fails
+ * with its own exception; when a client talked to the server, the transcript is attached to it (as a
+ * suppressed exception, so it shows under the stack trace) and published as a report entry.
  *
  * <pre>{@code
  * @ExtendWith(MockSmtpExtension.class)       // or @MockSmtp(users = "bob:secret")
@@ -138,14 +138,22 @@ public final class MockSmtpExtension implements BeforeAllCallback, AfterAllCallb
     throw withTranscript(context, failure);
   }
 
+  /**
+   * The test's own failure, with the transcript attached when there is one. Nothing here may
+   * replace the failure: a problem while attaching is itself attached as suppressed.
+   */
   private Throwable withTranscript(ExtensionContext context, Throwable failure) {
-    MockSmtpServer s = findServer(context);
-    if (s != null) {
+    try {
+      MockSmtpServer s = findServer(context);
+      if (s == null) return failure;
       List<String> lines = s.transcript();
+      if (lines.isEmpty()) return failure;   // nobody connected: nothing to show
       int from = Math.max(0, lines.size() - TRANSCRIPT_LINES);
       String text = (from > 0 ? "… " + from + " earlier lines\n" : "") + String.join("\n", lines.subList(from, lines.size()));
-      failure.addSuppressed(new TranscriptException(s + " transcript:\n" + (text.isEmpty() ? "(no session)" : text)));
-      context.publishReportEntry("mock-smtp-transcript", text);
+      failure.addSuppressed(new TranscriptException(s + " transcript:\n" + text));
+      if (!text.isBlank()) context.publishReportEntry("mock-smtp-transcript", text);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
     return failure;
   }

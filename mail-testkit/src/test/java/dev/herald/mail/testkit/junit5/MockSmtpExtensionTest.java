@@ -154,6 +154,33 @@ class MockSmtpExtensionTest {
   }
 
   @ExtendWith(MockSmtpExtension.class)
+  static class FailingBeforeAnySession {
+    @Test void fails(MockSmtpServer s) {
+      throw new IllegalArgumentException("the message has no sender");   // as a send without from fails
+    }
+  }
+
+  @Test void failureWithoutAnySessionIsTheTestsOwnFailure() {
+    Events events = run(FailingBeforeAnySession.class);
+    events.assertStatistics(s -> s.failed(1));
+    Throwable t = events.failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    assertInstanceOf(IllegalArgumentException.class, t, String.valueOf(t));
+    assertEquals("the message has no sender", t.getMessage());
+    assertEquals(0, t.getSuppressed().length, "no transcript to attach: nobody connected");
+    assertTrue(events.reportingEntryPublished().list().isEmpty(), "no empty report entry");
+  }
+
+  @Test void transcriptIsAlsoAReportEntry() {
+    Events events = run(Failing.class);
+    var entries = events.reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class)).toList();
+    assertEquals(1, entries.size());
+    assertTrue(entries.get(0).getKeyValuePairs().get("mock-smtp-transcript").contains("C: EHLO failing.test"),
+        String.valueOf(entries.get(0)));
+  }
+
+  @ExtendWith(MockSmtpExtension.class)
   static class FailingBeforeEach {
     @BeforeEach void setUp(MockSmtpServer s) throws Exception {
       try (RawSmtpClient c = new RawSmtpClient(s.host(), s.port())) {

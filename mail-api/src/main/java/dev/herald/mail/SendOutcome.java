@@ -1,11 +1,8 @@
-package dev.herald.mail.smtp;
-
-import dev.herald.mail.MailException;
-import dev.herald.mail.SendReceipt;
+package dev.herald.mail;
 
 /**
  * How one message of a batch ended: sent (with its receipt, which may list rejected recipients)
- * or failed (with the exception {@link SmtpTransport#send} would have thrown).
+ * or failed (with the exception {@code send} would have thrown for it).
  *
  * @param index the message's position in the batch
  * @param receipt the receipt when sent, else null
