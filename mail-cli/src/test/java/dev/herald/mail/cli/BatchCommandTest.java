@@ -40,7 +40,8 @@ class BatchCommandTest {
   /** The README's example, run as printed there (in examples/batch), prints what the README shows. */
   @Test void theReadmeExampleRunsAsPrinted() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
-    Matcher m = Pattern.compile("```sh\\n\\$ (herald batch [^\\n]+)\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    Matcher m = Pattern.compile("```sh\\n(herald batch [^\\n]+)\\n```\\n\\nwhich prints [^\\n]*\\n\\n((?:    [^\\n]*\\n|\\n)+)")
+        .matcher(readme);
     assertTrue(m.find(), "the README has a herald batch example");
     List<String> args = List.of(m.group(1).split(" "));
     CliRunner inExamples = new CliRunner(home).env("XDG_DATA_HOME", home.resolve("data").toString()).terminal();
@@ -48,7 +49,7 @@ class BatchCommandTest {
         .map(a -> a.startsWith("examples/") ? ROOT.resolve(a).toString() : a).toList();
     Result r = inExamples.run(absolute.toArray(String[]::new));
     assertEquals(0, r.code(), r::toString);
-    String expected = m.group(2);
+    String expected = m.group(2).replaceAll("(?m)^    ", "").stripTrailing() + "\n";
     String actual = (r.out() + r.err()).replace(ROOT.toString() + "/", "")
         .replaceAll("Batch [0-9a-f]{12}", "Batch 3f2a9c1d7b4e").replaceAll("<[0-9a-f]{12}\\.", "<3f2a9c1d7b4e.");
     assertEquals(expected, actual);

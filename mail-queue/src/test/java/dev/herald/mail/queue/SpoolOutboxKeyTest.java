@@ -70,12 +70,16 @@ class SpoolOutboxKeyTest {
     assertEquals(0, spool.stats().total());
   }
 
-  @Test void aCrashAfterTheRenameBeforeTheMarkerFindsTheStoredEntry() throws Exception {
-    SpoolOutbox spool = spool();
-    String id = spool.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message()).id();
-    // As a process killed between the rename into queued/ and the marker leaves it: the lock file holds the id.
+  /** What a process killed between the rename into queued/ and the marker leaves: the lock file holds the id. */
+  private String enqueuedThenKilledBeforeTheMarker() throws IOException {
+    String id = spool().enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message()).id();
     Files.delete(dir.resolve("keys").resolve("k1"));
     Files.writeString(dir.resolve("keys").resolve("k1.lock"), id, StandardCharsets.US_ASCII);
+    return id;
+  }
+
+  @Test void aCrashAfterTheRenameBeforeTheMarkerFindsTheStoredEntry() throws Exception {
+    String id = enqueuedThenKilledBeforeTheMarker();
     SpoolOutbox next = spool();
     assertEquals(Optional.empty(), next.idOfKey("k1"));
     Outbox.Keyed again = next.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message());
@@ -86,10 +90,7 @@ class SpoolOutboxKeyTest {
   }
 
   @Test void aCrashAfterTheRenameThenDeliveryByAnotherWorkerLeavesTheMarker() throws Exception {
-    SpoolOutbox spool = spool();
-    String id = spool.enqueue("k1", SpoolOutboxTest.envelope("bob@example.net"), message()).id();
-    Files.delete(dir.resolve("keys").resolve("k1"));
-    Files.writeString(dir.resolve("keys").resolve("k1.lock"), id, StandardCharsets.US_ASCII);
+    String id = enqueuedThenKilledBeforeTheMarker();
     SpoolOutbox worker = spool();
     Outbox.Claim c = worker.claim().orElseThrow();
     worker.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "accepted"));
