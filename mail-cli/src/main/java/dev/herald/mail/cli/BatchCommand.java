@@ -43,10 +43,10 @@ import picocli.CommandLine.Parameters;
             + " sends nothing twice and resumes where a stopped run left off."},
     footer = {"", "Exit codes: 0 every row sent (or ready, in a dry run); 65 a row with bad data (listed; skipped by --send);"
         + " 66 a file a row names is missing; 67 the server refused a row; 75 rows deferred or not yet sent (run it again).",
-        "", "Examples:",
-        "  herald batch invite.txt guests.csv                      # dry run",
+        "", "Examples (in a checkout's examples/batch; add --profile NAME to really send):",
+        "  herald batch invite.txt guests.csv                       # dry run",
         "  herald batch invite.txt guests.csv --send --report out.csv",
-        "  herald batch invite.txt guests.csv --send --rate 5/s --profile relay"})
+        "  herald batch invite.txt guests.csv --send --limit 2"})
 final class BatchCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -69,12 +69,19 @@ final class BatchCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (limit != null && limit < 1) throw new UsageException("--limit must be at least 1");
-    if (rate != null) {
-      if (!rate.matches("\\d+/(s|second|min|minute|h|hour)")) throw new UsageException("--rate " + rate + ": expected N/s, N/min or N/h");
-      profileOptions.sets.add("rate-limit=" + rate);
+    if (rate != null && !rate.matches("\\d+/(s|second|min|minute|h|hour)")) {
+      throw new UsageException("--rate " + rate + ": expected N/s, N/min or N/h");
     }
     BatchProgress.Mode mode = mode();
     Wiring wiring = Wiring.load(ctx, profileOptions);
+    if (rate != null) {
+      if (!wiring.profile().settings().hasPath("rate-limit")) {
+        throw new UsageException("--rate: profile '" + wiring.profile().name() + "' has no rate limit to override (its transport"
+            + " is not smtp); leave --rate out, or choose a profile that sends with --profile");
+      }
+      profileOptions.sets.add("rate-limit=" + rate);
+      wiring = Wiring.load(ctx, profileOptions);
+    }
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, TraceListener.NONE)) {
       Outbox outbox = null;

@@ -55,6 +55,32 @@ class BatchCommandTest {
     assertEquals(expected, actual);
   }
 
+  /** The examples of {@code herald batch --help}, run as printed from the checkout's root (the outbox moved to a scratch directory). */
+  @Test void theHelpExamplesRunAsPrinted() throws IOException {
+    Result help = cli.run("batch", "--help");
+    List<String> examples = help.out().lines().filter(l -> l.startsWith("  herald batch ")).toList();
+    assertEquals(3, examples.size(), help.out());
+    List<String> lines = help.out().lines().toList();
+    int last = lines.indexOf(examples.get(2));
+    assertEquals(lines.size() - 1, last, "the examples are not wrapped onto lines of their own:\n" + help.out());
+    assertTrue(examples.get(2).endsWith("--send --limit 2"), examples.get(2));
+    Path conf = write("herald.conf", "herald.profiles.outbox.directory = \"" + home.resolve("outbox") + "\"\n");
+    for (String example : examples) {
+      List<String> args = new java.util.ArrayList<>();
+      for (String w : example.replaceAll("#.*", "").strip().split("\\s+")) {
+        Path file = ROOT.resolve("examples/batch").resolve(w);
+        args.add(w.equals("out.csv") ? home.resolve(w).toString() : Files.isRegularFile(file) ? file.toString() : w);
+      }
+      Result r = new CliRunner(home).env("XDG_DATA_HOME", home.resolve("data").toString()).env("HERALD_CONFIG", conf.toString())
+          .terminal().run(args.subList(1, args.size()).toArray(String[]::new));
+      assertEquals(0, r.code(), example + "\n" + r);
+    }
+    assertTrue(Files.readString(home.resolve("out.csv")).startsWith("row,recipient,message_id,status,reply\r\n1,"));
+    try (java.util.stream.Stream<Path> s = Files.list(home.resolve("outbox"))) {
+      assertEquals(3, s.count(), "the second run sent the three rows; the third, the same batch, none again");
+    }
+  }
+
   @Test void aDryRunListsBadRowsWithTheirNumbersAndExits65() throws IOException {
     Path t = write("t.txt", "From: me@example.org\nTo: {{email}}\nSubject: Hi {{name}}\n\nHello {{name}}\n");
     Path d = write("d.csv", "email,name\nann@example.net,Ann\nnot an address,Bob\ncy@example.net,\"Cy\r\nBcc: victim@example.com\"\n");
@@ -85,6 +111,9 @@ class BatchCommandTest {
     Path d = write("d.csv", "email\na@example.net\n");
     assertEquals(64, cli.run("batch", t.toString(), d.toString(), "--rate", "fast").code());
     assertEquals(64, cli.run("batch", t.toString(), d.toString(), "--limit", "0").code());
+    Result noRateLimit = cli.run("batch", t.toString(), d.toString(), "--rate", "5/s");
+    assertEquals(64, noRateLimit.code());
+    assertTrue(noRateLimit.err().contains("--rate: profile 'outbox' has no rate limit to override"), noRateLimit.err());
     assertEquals(64, cli.run("batch", t.toString(), d.toString(), "--batch", "../x").code());
     assertEquals(66, cli.run("batch", home.resolve("none.txt").toString(), d.toString()).code());
     assertEquals(66, cli.run("batch", t.toString(), home.resolve("none.csv").toString()).code());
