@@ -47,6 +47,7 @@ public final class Email {
   private final Priority priority;
   private final String messageId;
   private final ZonedDateTime date;
+  private final Boolean textFromHtml;
 
   private Email(Builder b) {
     this.from = b.from;
@@ -63,6 +64,7 @@ public final class Email {
     this.priority = b.priority;
     this.messageId = b.messageId;
     this.date = b.date;
+    this.textFromHtml = b.textFromHtml;
   }
 
   public static Builder builder() { return new Builder(); }
@@ -73,6 +75,7 @@ public final class Email {
     b.from = from; b.sender = sender; b.replyTo.addAll(replyTo); b.to.addAll(to); b.cc.addAll(cc);
     b.bcc.addAll(bcc); b.subject = subject; b.text = text; b.html = html; b.attachments.addAll(attachments);
     b.headers.putAll(headers); b.priority = priority; b.messageId = messageId; b.date = date;
+    b.textFromHtml = textFromHtml;
     return b;
   }
 
@@ -93,6 +96,15 @@ public final class Email {
   public Priority priority() { return priority; }
   public Optional<String> messageId() { return Optional.ofNullable(messageId); }
   public Optional<ZonedDateTime> date() { return Optional.ofNullable(date); }
+
+  /**
+   * Whether a message with HTML and no text gets a text alternative made from the HTML when rendered
+   * (true unless {@link Builder#textFromHtml(boolean)} or the profile's {@code text-from-html} says no).
+   */
+  public boolean textFromHtml() { return textFromHtml == null || textFromHtml; }
+
+  /** Whether the message itself decided {@link #textFromHtml()} (else a profile's default applies). */
+  boolean textFromHtmlDecided() { return textFromHtml != null; }
 
   /** True when an address needs a server with SMTPUTF8 (RFC 6531). */
   public boolean requiresSmtpUtf8() {
@@ -133,6 +145,7 @@ public final class Email {
     private Priority priority = Priority.NORMAL;
     private String messageId;
     private ZonedDateTime date;
+    private Boolean textFromHtml;
 
     private Builder() {}
 
@@ -159,8 +172,18 @@ public final class Email {
 
     /** The plain-text body; line endings are normalised to CRLF when rendered. */
     public Builder text(String text) { this.text = text; return this; }
-    /** The HTML body; with a text body as well, the message is multipart/alternative. */
+    /**
+     * The HTML body; with a text body as well, the message is multipart/alternative. Without one, a
+     * text alternative is made from the HTML when the message is rendered (see {@link #textFromHtml}),
+     * as the best senders do: some readers show only text, and spam filters mark HTML alone.
+     */
     public Builder html(String html) { this.html = html; return this; }
+
+    /**
+     * Whether an HTML-only message gets a text alternative made from its HTML (paragraphs, lists,
+     * links as {@code text <url>}); on by default. False sends the HTML alone.
+     */
+    public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 
     public Builder attach(Attachment attachment) { attachments.add(attachment); return this; }
     /** Attaches a file; fails at once with {@link InputNotFoundException} if it cannot be read. */

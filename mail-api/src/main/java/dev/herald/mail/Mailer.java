@@ -38,6 +38,7 @@ public final class Mailer implements AutoCloseable {
   private final Address defaultFrom;
   private final List<Address> defaultReplyTo;
   private final Map<String, String> defaultHeaders;
+  private final boolean textFromHtml;
   private final Config profileSettings;
   private final List<ProfileAdvisor> advisors;
   private final MessageQueue queue;
@@ -48,6 +49,7 @@ public final class Mailer implements AutoCloseable {
     this.defaultFrom = b.from;
     this.defaultReplyTo = List.copyOf(b.replyTo);
     this.defaultHeaders = Map.copyOf(b.headers);
+    this.textFromHtml = b.textFromHtml;
     this.profileSettings = b.profile;
     this.advisors = List.copyOf(b.advisors);
     this.queue = b.queue;
@@ -79,6 +81,7 @@ public final class Mailer implements AutoCloseable {
         if (v.valueType() == ConfigValueType.LIST) s.getStringList("reply-to").forEach(b::replyTo);
         else b.replyTo(s.getString("reply-to"));
       }
+      if (s.hasPath("text-from-html")) b.textFromHtml(s.getBoolean("text-from-html"));
       if (s.hasPath("headers")) {
         for (Map.Entry<String, ConfigValue> e : s.getObject("headers").entrySet()) {
           b.header(e.getKey(), String.valueOf(e.getValue().unwrapped()));
@@ -105,38 +108,6 @@ public final class Mailer implements AutoCloseable {
     } catch (MailException e) {
       throw explained(e);
     }
-  }
-
-  /**
-   * Applies the defaults, renders and stores the message in the profile's queue, to be sent later by
-   * a worker ({@code OutboxWorker} in {@code dev.herald:mail-queue}, or {@code herald queue run}). A
-   * message that cannot be rendered fails here, at once; when this returns the message is durable and
-   * its Message-ID is fixed.
-   *
-   * @return the queue id
-   * @throws IllegalStateException when the mailer has no queue (set {@code queue = NAME} in the profile)
-   * @throws LocalIoException when the message cannot be stored
-   */
-  public String enqueue(Email email) {
-    MessageQueue q = requireQueue();
-    Email complete = withDefaults(email);
-    return q.enqueue(Envelope.of(complete), complete.render());
-  }
-
-  /** Stores an already rendered (or raw) message with an explicit envelope; see {@link #enqueue(Email)}. */
-  public String enqueue(Envelope envelope, MessageContent content) {
-    return requireQueue().enqueue(envelope, content);
-  }
-
-  /** The profile's queue, when it names one ({@code queue = NAME}). */
-  public Optional<MessageQueue> queue() { return Optional.ofNullable(queue); }
-
-  private MessageQueue requireQueue() {
-    if (queue == null) {
-      throw new IllegalStateException("mailer '" + name + "' has no queue: set queue = NAME in its profile"
-          + " (e.g. queue = local, with dev.herald:mail-queue), or Mailer.builder().queue(…)");
-    }
-    return queue;
   }
 
   /**
@@ -195,10 +166,47 @@ public final class Mailer implements AutoCloseable {
     return out;
   }
 
-  /** The message as it will be sent: the profile's from, reply-to and headers filled in where absent. */
+  /**
+   * Applies the defaults, renders and stores the message in the profile's queue, to be sent later by
+   * a worker ({@code OutboxWorker} in {@code dev.herald:mail-queue}, or {@code herald queue run}). A
+   * message that cannot be rendered fails here, at once; when this returns the message is durable and
+   * its Message-ID is fixed.
+   *
+   * @return the queue id
+   * @throws IllegalStateException when the mailer has no queue (set {@code queue = NAME} in the profile)
+   * @throws LocalIoException when the message cannot be stored
+   */
+  public String enqueue(Email email) {
+    MessageQueue q = requireQueue();
+    Email complete = withDefaults(email);
+    return q.enqueue(Envelope.of(complete), complete.render());
+  }
+
+  /** Stores an already rendered (or raw) message with an explicit envelope; see {@link #enqueue(Email)}. */
+  public String enqueue(Envelope envelope, MessageContent content) {
+    return requireQueue().enqueue(envelope, content);
+  }
+
+  /** The profile's queue, when it names one ({@code queue = NAME}). */
+  public Optional<MessageQueue> queue() { return Optional.ofNullable(queue); }
+
+  private MessageQueue requireQueue() {
+    if (queue == null) {
+      throw new IllegalStateException("mailer '" + name + "' has no queue: set queue = NAME in its profile"
+          + " (e.g. queue = local, with dev.herald:mail-queue), or Mailer.builder().queue(…)");
+    }
+    return queue;
+  }
+
+  /**
+   * The message as it will be sent: the profile's from, reply-to and headers filled in where absent,
+   * and its {@code text-from-html} where the message did not decide.
+   */
   public Email withDefaults(Email email) {
-    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty()) return email;
+    boolean noText = !textFromHtml && !email.textFromHtmlDecided();
+    if (defaultFrom == null && defaultReplyTo.isEmpty() && defaultHeaders.isEmpty() && !noText) return email;
     Email.Builder b = email.toBuilder();
+    if (noText) b.textFromHtml(false);
     if (email.from().isEmpty() && defaultFrom != null) b.from(defaultFrom);
     if (email.replyTo().isEmpty()) b.replyTo(defaultReplyTo);
     for (Map.Entry<String, String> h : defaultHeaders.entrySet()) {
@@ -252,6 +260,7 @@ public final class Mailer implements AutoCloseable {
     private Address from;
     private final List<Address> replyTo = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean textFromHtml = true;
     private Config profile = ConfigFactory.empty();
     private final List<ProfileAdvisor> advisors = new ArrayList<>();
     private MessageQueue queue;
@@ -273,6 +282,8 @@ public final class Mailer implements AutoCloseable {
     public Builder advisor(ProfileAdvisor advisor) { advisors.add(advisor); return this; }
     /** Where {@link Mailer#enqueue} stores messages; closed with the mailer. */
     public Builder queue(MessageQueue queue) { this.queue = queue; return this; }
+    /** Whether HTML-only messages get a text alternative made from the HTML, unless a message says (default true). */
+    public Builder textFromHtml(boolean on) { this.textFromHtml = on; return this; }
 
     public Mailer build() {
       if (transport == null) throw new IllegalStateException("Mailer.builder() needs a transport");

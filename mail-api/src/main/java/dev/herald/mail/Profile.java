@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.herald.mail.internal.credentials.CommandSourceFactory;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,10 +26,12 @@ public record Profile(String name, String transport, Config settings) {
 
   /**
    * Keys every profile may set, whatever its transport; {@code aliases} and {@code local-domain} turn
-   * the bare user names of sendmail mode into addresses.
+   * the bare user names of sendmail mode into addresses; {@code queue} names the store
+   * {@link Mailer#enqueue} uses, {@code queue-retry} its worker's schedule.
    */
   public static final Set<String> COMMON_KEYS = Set.of("preset", "transport", "description", "from",
-      "reply-to", "headers", "username", "password", "token", "oauth2", "queue", "queue-retry", "aliases", "local-domain");
+      "reply-to", "headers", "username", "password", "token", "oauth2", "aliases", "local-domain",
+      "text-from-html", "queue", "queue-retry");
 
   static Profile resolve(String name, Config user, Config root) {
     try {
@@ -119,7 +122,12 @@ public record Profile(String name, String transport, Config settings) {
     }
   }
 
-  /** The effective settings as flat {@code key = value} lines, inline secrets shown as {@code <redacted>}. */
+  /**
+   * The effective settings as flat {@code key = value} lines. Every value under a secret key (see
+   * {@link #isSecretKey}) is shown as {@code <redacted>}, whatever its type (a number, a list, an
+   * object); of a secret's source only its name is shown: {@code .env} and {@code .file} as written,
+   * {@code .command} as the command source describes itself (its program, not its arguments).
+   */
   public Map<String, String> redacted() {
     Map<String, String> out = new LinkedHashMap<>();
     flatten("", settings.root(), out, false);
@@ -129,19 +137,31 @@ public record Profile(String name, String transport, Config settings) {
   private static void flatten(String prefix, ConfigValue value, Map<String, String> out, boolean secret) {
     if (value instanceof ConfigObject obj) {
       for (String key : new TreeSet<>(obj.keySet())) {
+        String path = prefix.isEmpty() ? key : prefix + "." + key;
         boolean s = secret || isSecretKey(key);
-        // The name of a variable, file or command is not the secret itself.
-        boolean pointer = s && List.of("env", "file", "command").contains(key);
-        flatten(prefix.isEmpty() ? key : prefix + "." + key, obj.get(key), out, s && !pointer);
+        ConfigValue child = obj.get(key);
+        if (s && (key.equals("env") || key.equals("file"))) {
+          flatten(path, child, out, false); // the name of a variable or file is not the secret
+        } else if (s && key.equals("command")) {
+          out.put(path, child.valueType() == ConfigValueType.STRING
+              ? CommandSourceFactory.describe((String) child.unwrapped()) : "<redacted>");
+        } else {
+          flatten(path, child, out, s);
+        }
       }
-    } else if (secret && value.valueType() == ConfigValueType.STRING) {
+    } else if (secret) {
       out.put(prefix, "<redacted>");
     } else {
       out.put(prefix, value.render(com.typesafe.config.ConfigRenderOptions.concise()));
     }
   }
 
-  private static boolean isSecretKey(String key) {
+  /**
+   * Whether a config key names a secret ({@code password}, {@code client-secret}, {@code token},
+   * {@code refresh-token}, {@code inline}; not {@code token-uri}): its value is never printed, and
+   * the CLI's {@code --set} keeps it a string.
+   */
+  public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(java.util.Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") && !k.endsWith("-uri")
         || k.equals("inline");

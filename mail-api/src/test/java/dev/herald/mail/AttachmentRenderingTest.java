@@ -93,7 +93,7 @@ class AttachmentRenderingTest {
     byte[] png = random(5000, 7);
     Files.write(logo, png);
     MimeMessage m = roundTrip(Email.builder().from("a@example.org").to("b@example.net").subject("s")
-        .html("<img src=\"cid:logo.1@example\">").inline("logo.1@example", logo).build().render());
+        .html("<img src=\"cid:logo.1@example\">").inline("logo.1@example", logo).textFromHtml(false).build().render());
     assertTrue(m.isMimeType("multipart/related"));
     assertEquals("text/html", new jakarta.mail.internet.ContentType(m.getContentType()).getParameter("type"),
         "RFC 2387: the root part's type");

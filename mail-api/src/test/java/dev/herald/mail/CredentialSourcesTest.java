@@ -33,11 +33,26 @@ class CredentialSourcesTest {
   @Test void inlinePasswordInAFileWarns() throws Exception {
     Path f = dir.resolve("herald.conf");
     java.nio.file.Files.writeString(f, "herald.profiles.p { transport = file, password = \"s3cret\" }");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
     HeraldConfig c = HeraldConfig.load(f, java.util.Map.of(), ConfigFactory.empty());
     MailerFactory.of(Providers.discover(), c).credentials(c.profile("p"), warnings::add);
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).contains("herald.conf") && warnings.get(0).contains("prefer"), warnings.toString());
     assertFalse(warnings.get(0).contains("s3cret"));
+  }
+
+  /** Issue 14: a config file holding an inline secret that others can read is named, with the mode expected. */
+  @Test void inlineSecretInAFileOthersCanReadWarnsOncePerFileWithTheModeExpected() throws Exception {
+    Path f = dir.resolve("herald.conf");
+    Files.writeString(f, "herald.profiles.p { transport = file, password = \"s3cret\", token = \"t0ken\" }");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+    HeraldConfig c = HeraldConfig.load(f, java.util.Map.of(), ConfigFactory.empty());
+    MailerFactory.of(Providers.discover(), c).credentials(c.profile("p"), warnings::add);
+    String expected = "config file " + f + " holds a secret and others can read it (mode 640, expected 600: read and write"
+        + " for its owner only); run: chmod 600 " + f;
+    assertEquals(List.of(expected, expected), warnings.stream().filter(w -> w.startsWith("config file")).toList(),
+        "the same text for each secret of the file, so that warnings shown once show it once");
+    assertFalse(warnings.toString().contains("s3cret") || warnings.toString().contains("t0ken"), warnings.toString());
   }
 
   @Test void fileSourceReadsFirstLineAndWarnsOnSharedFile() throws Exception {

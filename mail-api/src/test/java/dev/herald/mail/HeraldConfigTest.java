@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,5 +114,31 @@ class HeraldConfigTest {
     assertEquals("\"https://t\"", r.get("oauth2.token-uri"));
     assertFalse(r.toString().contains("hunter2"));
     assertFalse(r.toString().contains("rt-123"));
+  }
+
+  /** Issue 14 item 7: redaction looked at string values only, and showed a password command in full. */
+  @Test void redactedHidesSecretsOfEveryTypeAndShowsACommandByItsProgram() throws Exception {
+    HeraldConfig c = load("""
+        herald.transports.file.username = ""
+        herald.profiles.num { transport = file, password = 98765432 }
+        herald.profiles.list { transport = file, password = [hunter2], token { inline = 4711 } }
+        herald.profiles.obj { transport = file, oauth2 { client-id = id, client-secret = 987654, refresh-token { x = [1, 2] } } }
+        herald.profiles.cmd { transport = file, password.command = "pass show mail/bot --token s3cr3t" }
+        """);
+    Map<String, String> num = c.profile("num").redacted();
+    assertEquals("<redacted>", num.get("password"));
+    Map<String, String> list = c.profile("list").redacted();
+    assertEquals("<redacted>", list.get("password"));
+    assertEquals("<redacted>", list.get("token.inline"));
+    Map<String, String> obj = c.profile("obj").redacted();
+    assertEquals("<redacted>", obj.get("oauth2.client-secret"));
+    assertEquals("<redacted>", obj.get("oauth2.refresh-token.x"));
+    assertEquals("\"id\"", obj.get("oauth2.client-id"));
+    Map<String, String> cmd = c.profile("cmd").redacted();
+    assertEquals("command:pass …", cmd.get("password.command"));
+    String all = num + " " + list + " " + obj + " " + cmd;
+    for (String secret : List.of("98765432", "hunter2", "4711", "987654", "s3cr3t", "mail/bot")) {
+      assertFalse(all.contains(secret), secret + " in " + all);
+    }
   }
 }

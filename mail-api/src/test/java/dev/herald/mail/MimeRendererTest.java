@@ -37,6 +37,7 @@ class MimeRendererTest {
     for (int i = 0; i < raw.length; i++) {
       byte b = raw[i];
       assertTrue(b >= 0, "8-bit octet at " + i);
+      assertTrue(b != 0, "NUL at " + i + " (RFC 2045 2.7: never in 7bit, 8bit or header text)");
       if (b == '\n') {
         assertTrue(i > 0 && raw[i - 1] == '\r', "bare LF at " + i);
         lineLength = 0;

@@ -71,6 +71,9 @@ public final class MimeRenderer {
   private MimeRenderer() {}
 
   public static MessageContent render(Email email) {
+    if (email.text().isEmpty() && email.html().isPresent() && email.textFromHtml()) {
+      email = email.toBuilder().text(HtmlText.of(email.html().get())).build();
+    }
     boolean utf8 = email.requiresSmtpUtf8();
     Address from = email.from().orElseThrow(() ->
         new InvalidMessageException("the message has no sender: set from (or the profile's from)"));

@@ -245,7 +245,8 @@ final class SimpleRenderer {
     int longest = asciiLongestLine(body);
     boolean ascii = longest >= 0;
     header(out, "Content-Type", "text/" + subtype + "; charset=" + (ascii ? "us-ascii" : "UTF-8"));
-    if (ascii && longest <= 998) {
+    // RFC 2045 2.7: 7bit data has no NUL (and CR, LF only as CRLF, which crlf() made sure of).
+    if (ascii && longest <= 998 && body.indexOf('\0') < 0) {
       header(out, "Content-Transfer-Encoding", "7bit");
       out.append("\r\n").append(body);
     } else {

@@ -10,18 +10,30 @@ final class DevInbox {
   private DevInbox() {}
 
   static int run(DevServerCommand o, CliContext ctx) throws Exception {
-    DevServer.Options options = DevServer.Options.defaults().withPort(o.port)
-        .withTls(o.tls ? MockSmtpServer.TlsMode.STARTTLS : MockSmtpServer.TlsMode.NONE).withSaveDir(o.save);
+    DevServer.Options options;
+    try {
+      options = DevServer.Options.defaults().withPort(o.port)
+          .withTls(o.tls ? MockSmtpServer.TlsMode.STARTTLS : MockSmtpServer.TlsMode.NONE).withSaveDir(o.save)
+          .withUi(o.ui).withMaxMessages(o.maxMessages);
+      if (o.listen != null) options = options.withListen(DevServer.Options.address(o.listen));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     if (o.auth != null) {
       int colon = o.auth.indexOf(':');
       if (colon <= 0) throw new UsageException("--auth '" + o.auth + "': expected USER:PASS");
       options = options.withAuth(o.auth.substring(0, colon), o.auth.substring(colon + 1));
     }
+    // This process is ours: bound the time a web request may take to arrive (the JDK's server reads
+    // this once, when it is first used; a library could not set it for its users).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "30");
     DevServer server;
     try {
       server = DevServer.start(options, ctx.out());
     } catch (UncheckedIOException e) {
-      throw new LocalIoException("cannot create --save directory " + o.save + ": " + e.getCause().getMessage(), e);
+      // The message names what failed: the --save directory, or an address and port already in use.
+      String hint = e.getCause() instanceof java.net.BindException ? "; choose another with --port or --ui PORT" : "";
+      throw new LocalIoException(e.getMessage() + hint, e);
     }
     try (server) {
       if (o.count == 0) {

@@ -54,4 +54,35 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     if (ctx.verbose()) ex.printStackTrace(err);
   }
 
+  /**
+   * An {@link OutOfMemoryError} (74: the input is too large for this heap, e.g. a huge body in a small
+   * JVM) or a {@link StackOverflowError} (70, a bug), as one line and a hint; the trace with --verbose.
+   */
+  static int fatal(CliContext ctx, Error e) {
+    PrintStream err = ctx.err();
+    if (e instanceof OutOfMemoryError) {
+      err.println("herald: out of memory (Java heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB): the input is too large for it");
+      err.println("herald: hint: send less, or give the JVM more: HERALD_JAVA_OPTS=-Xmx1g (java -Xmx1g -jar herald.jar)");
+    } else {
+      err.println("herald: internal error: " + e);
+      err.println("herald: hint: this is a bug in herald; rerun with --verbose and report the stack trace");
+    }
+    if (ctx.verbose()) e.printStackTrace(err);
+    return e instanceof OutOfMemoryError ? ExitCodes.IOERR : ExitCodes.SOFTWARE;
+  }
+
+  /** Prints what a background thread died of as one line (the real use of its work reports it too). */
+  static final class Uncaught implements Thread.UncaughtExceptionHandler {
+    private final CliContext ctx;
+
+    Uncaught(CliContext ctx) { this.ctx = ctx; }
+
+    @Override public void uncaughtException(Thread t, Throwable e) {
+      // Out of memory is the main thread's to report (it is short of the same heap), once.
+      if (e instanceof OutOfMemoryError && !ctx.verbose()) return;
+      ctx.err().println("herald: internal error in thread " + t.getName() + ": " + Printable.oneLine(String.valueOf(e)));
+      if (ctx.verbose()) e.printStackTrace(ctx.err());
+    }
+  }
 }

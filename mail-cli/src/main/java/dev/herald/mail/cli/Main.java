@@ -29,6 +29,8 @@ public final class Main {
     // in a JVM links the invokedynamic machinery, some 10% of a send's start-up, and the warm-up
     // thread does that while this one builds the command line.
     CliContext ctx = CliContext.system();
+    // A background thread's failure (the warm-up, a connection's) is one line, never a JVM stack dump.
+    Thread.setDefaultUncaughtExceptionHandler(new Errors.Uncaught(ctx));
     Warmup.start(ctx, args);
     int code = run(ctx, args);
     ctx.out().flush();
@@ -38,8 +40,14 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; never calls {@link System#exit}. */
   public static int run(CliContext ctx, String... args) {
-    CommandLine cl = commandLine(ctx, args.length > 0 ? args[0] : null);
-    int code = cl.execute(args);
+    int code;
+    try {
+      CommandLine cl = commandLine(ctx, args.length > 0 ? args[0] : null);
+      code = cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // picocli hands on what is not an Exception; the work that filled the heap has unwound by now.
+      code = Errors.fatal(ctx, e);
+    }
     ctx.out().flush();
     ctx.err().flush();
     return code;

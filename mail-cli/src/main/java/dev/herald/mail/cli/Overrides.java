@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import dev.herald.mail.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
  *
  * <p>Values are strings (Typesafe Config turns {@code "2525"} into a number and {@code "30s"} into
  * a duration where a number or duration is read); a value that starts with {@code [} or
- * <code>{</code> is parsed as HOCON, for lists and objects ({@code --set auth=[plain]}).
+ * <code>{</code> is parsed as HOCON, for lists and objects ({@code --set auth=[plain]}). The value of a
+ * secret key ({@link Profile#isSecretKey}: {@code password}, {@code oauth2.client-secret}…) is always
+ * the string as given.
  */
 final class Overrides {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,9}");
@@ -48,6 +51,11 @@ final class Overrides {
 
   private static ConfigValue value(String key, String raw) {
     String origin = "--set " + key;
+    // A secret is what the user typed, character for character: --set password=123456 is no number,
+    // and a password may well start with '[' or '{'.
+    for (String part : ConfigUtil.splitPath(key)) {
+      if (Profile.isSecretKey(part)) return ConfigValueFactory.fromAnyRef(raw, origin);
+    }
     String v = raw.strip();
     if (v.startsWith("[") || v.startsWith("{")) {
       try {

@@ -45,6 +45,36 @@ final class RawHeaders {
 
   static RawHeaders of(byte[] raw) { return new RawHeaders(raw); }
 
+  /**
+   * The message with every bare CR of its header section made a line break (LF). A bare CR is no
+   * line ending to a parser that splits on LF, but the wire's canonical form makes it CRLF: read one
+   * way and sent the other, {@code X-Foo: a\rBcc: x} hid a Bcc from the parser and sent it to every
+   * recipient. Like every SMTP server that takes one, we read it as the line break it will become.
+   * The body is left as is (the transport makes its line endings CRLF).
+   */
+  static byte[] bareCrAsLineBreak(byte[] raw) {
+    int i = 0;
+    boolean lineStart = true;
+    byte[] out = null;
+    for (; i < raw.length; i++) {
+      byte b = raw[i];
+      boolean crlf = b == '\r' && i + 1 < raw.length && raw[i + 1] == '\n';
+      if (b == '\r' && !crlf) {
+        if (out == null) out = raw.clone();
+        out[i] = '\n';
+        b = '\n';
+      }
+      if (b == '\n' || crlf) {
+        if (lineStart) break; // the blank line: the body follows
+        if (crlf) i++;
+        lineStart = true;
+      } else {
+        lineStart = false;
+      }
+    }
+    return out == null ? raw : out;
+  }
+
   boolean has(String name) { return fields.stream().anyMatch(f -> f.name().equalsIgnoreCase(name)); }
 
   /** Every value of the field, unfolded, as UTF-8 text. */

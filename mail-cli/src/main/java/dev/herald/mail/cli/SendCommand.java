@@ -35,6 +35,7 @@ final class SendCommand implements Callable<Integer> {
   String text;
   Path textFile;
   Path htmlFile;
+  boolean noTextFromHtml;
   List<Path> attach = new ArrayList<>();
   List<Inline> inline = new ArrayList<>();
   List<String> headers = new ArrayList<>();
@@ -44,6 +45,8 @@ final class SendCommand implements Callable<Integer> {
   boolean queue;
   boolean trace;
   final CommonOptions common;
+  /** The most stdin or a body file may hold: {@code herald.stdin-limit}, set by {@link #call()} before it reads. */
+  long inputLimit = Long.MAX_VALUE;
 
   SendCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -77,6 +80,9 @@ final class SendCommand implements Callable<Integer> {
         Path.class, () -> c.textFile, v -> c.textFile = v).build());
     s.addOption(Specs.single(Specs.names("--html-file"), "FILE", "HTML body from a UTF-8 file.", Path.class,
         () -> c.htmlFile, v -> c.htmlFile = v).build());
+    s.addOption(Specs.flag(Specs.names("--no-text-from-html"),
+        "With --html-file and no text: send the HTML alone (default: a text alternative made from it).",
+        v -> c.noTextFromHtml = v).build());
     s.addOption(Specs.list(Specs.names("-a", "--attach"), "FILE", "Attach a file; repeatable.", Path.class,
         () -> c.attach, v -> c.attach = v).build());
     s.addOption(Specs.list(Specs.names("--inline"), "CID=FILE",
@@ -103,8 +109,9 @@ final class SendCommand implements Callable<Integer> {
   record Inline(String contentId, Path file) { }
 
   @Override public Integer call() {
-    Email email = toEmail();
     Wiring wiring = Wiring.load(ctx, profileOptions);
+    inputLimit = wiring.stdinLimit();
+    Email email = toEmail();
     Profile profile = wiring.profile();
     try (Mailer mailer = wiring.mailer(profile, trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
       if (dryRun) return dryRun(mailer, email);
@@ -129,7 +136,8 @@ final class SendCommand implements Callable<Integer> {
     b.subject(subject);
     String body = body();
     if (body != null) b.text(body);
-    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file"));
+    if (htmlFile != null) b.html(Inputs.text(htmlFile, "--html-file", inputLimit));
+    if (noTextFromHtml) b.textFromHtml(false);
     attach.forEach(b::attach);
     inline.forEach(i -> b.inline(i.contentId(), i.file()));
     for (String h : headers) {
@@ -143,9 +151,9 @@ final class SendCommand implements Callable<Integer> {
 
   private String body() {
     if (text != null) return text;
-    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file");
+    if (textFile != null && !textFile.toString().equals("-")) return Inputs.text(textFile, "--text-file", inputLimit);
     if (textFile != null || !ctx.stdinIsTerminal()) {
-      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "stdin"), "the body on stdin");
+      String s = Inputs.utf8(Inputs.bytes(ctx.in(), "the body on stdin", inputLimit), "the body on stdin");
       return s.isEmpty() && textFile == null ? null : s;
     }
     return null;

@@ -66,7 +66,7 @@ final class SendmailCommand implements Callable<Integer> {
     LocalRecipients local = LocalRecipients.of(profile);
     List<String> recipients = new ArrayList<>();
     for (String r : a.recipients) recipients.addAll(local.addresses(r));
-    byte[] raw = Inputs.bytes(ctx.in(), "the message on stdin");
+    byte[] raw = RawHeaders.bareCrAsLineBreak(Inputs.bytes(ctx.in(), "the message on stdin", wiring.stdinLimit()));
     if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
     RawHeaders headers = RawHeaders.of(raw);
     if (a.readRecipients) recipients.addAll(headers.addresses(local::addresses, "To", "Cc", "Bcc"));

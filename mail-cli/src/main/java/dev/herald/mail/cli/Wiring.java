@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.HeraldConfig;
+import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailModule;
 import dev.herald.mail.Mailer;
 import dev.herald.mail.MailerFactory;
@@ -55,6 +56,18 @@ final class Wiring {
   }
 
   HeraldConfig config() { return config; }
+
+  /** {@code herald.stdin-limit} (mail-cli's reference.conf): the most one input (stdin, a body file) may hold, in bytes. */
+  long stdinLimit() {
+    String key = "herald.stdin-limit";
+    try {
+      long limit = config.root().getBytes(key);
+      if (limit <= 0) throw new InvalidConfigException(key + " must be a positive size such as 100MiB");
+      return limit;
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new InvalidConfigException(key + " must be a size such as 100MiB (" + e.getMessage() + ")", e);
+    }
+  }
 
   String profileName() { return profileName; }
 

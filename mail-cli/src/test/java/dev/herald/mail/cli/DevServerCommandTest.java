@@ -1,6 +1,7 @@
 package dev.herald.mail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.mail.cli.testing.CliRunner;
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +30,7 @@ class DevServerCommandTest {
     Path inbox = home.resolve("inbox");
     CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> Main.run(ctx, "dev-server", "--port", "0",
         "--count", "1", "--auth", "dev:devpw", "--save", inbox.toString()));
-    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    Matcher m;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no listening line: " + out);
-      Thread.sleep(20);
-    }
+    Matcher m = awaitOutput(out, Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)"));
     Files.writeString(home.resolve("dev.pw"), "devpw\n");
     Files.setPosixFilePermissions(home.resolve("dev.pw"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     CliRunner.Result sent = new CliRunner(home).terminal().run("send", "--set", "herald.profiles.dev.transport=smtp",
@@ -50,6 +46,59 @@ class DevServerCommandTest {
       Path eml = saved.filter(p -> p.toString().endsWith(".eml")).findFirst().orElseThrow();
       assertTrue(Files.readString(eml).contains("hello dev"));
     }
+  }
+
+  @Test void servesTheWebInbox() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CliContext ctx = new CliContext(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream(),
+        Map.of("XDG_CONFIG_HOME", home.toString()), true, CliContext::discoverOnce);
+    CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> Main.run(ctx, "dev-server", "--port", "0",
+        "--ui", "0", "--max-messages", "10", "--count", "2"));
+    Pattern ready = Pattern.compile("(?s)listening on 127\\.0\\.0\\.1:(\\d+).*web inbox: (http://127\\.0\\.0\\.1:\\d+/) \\(keeps the last 10 messages\\)");
+    Matcher m = awaitOutput(out, ready);
+    String port = m.group(1);
+    java.net.URI ui = java.net.URI.create(m.group(2));
+    for (String subject : List.of("seen in the web inbox", "second")) {
+      CliRunner.Result sent = new CliRunner(home).terminal().run("send", "--set", "herald.profiles.dev.transport=smtp",
+          "--profile", "dev", "--set", "host=127.0.0.1", "--set", "port=" + port, "--set", "tls=none", "--set", "from=me@example.org",
+          "--to", "you@example.net", "--subject", subject, "--text", "hello web");
+      assertEquals(0, sent.code(), sent::toString);
+      if (subject.equals("second")) break;
+      var http = java.net.http.HttpClient.newHttpClient();
+      String list = http.send(java.net.http.HttpRequest.newBuilder(ui.resolve("api/v1/messages")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(list.startsWith("{\"total\":1,") && list.contains("\"Subject\":\"seen in the web inbox\""), list);
+      assertTrue(http.send(java.net.http.HttpRequest.newBuilder(ui).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body().contains("<title>Herald inbox</title>"));
+    }
+    assertEquals(0, server.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test void aBusyPortOrABadAddressSaysSo() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliRunner.Result r = new CliRunner(home).run("dev-server", "--port", "0", "--ui", String.valueOf(busy.getLocalPort()));
+      assertEquals(74, r.code(), r::toString);
+      assertTrue(r.err().contains("cannot serve the web inbox on 127.0.0.1:" + busy.getLocalPort()) && r.err().contains("--ui PORT"), r::toString);
+    }
+    java.nio.file.Files.writeString(home.resolve("a-file"), "x");
+    CliRunner.Result save = new CliRunner(home).run("dev-server", "--port", "0", "--save", home.resolve("a-file").resolve("inbox").toString());
+    assertEquals(74, save.code(), save::toString);
+    assertTrue(save.err().contains("cannot use " + home.resolve("a-file").resolve("inbox") + " for messages (Not a directory);"), save::toString);
+    assertFalse(save.err().contains("\tat "), "no stack trace without --verbose");
+    CliRunner.Result bad = new CliRunner(home).run("dev-server", "--listen", "localhost");
+    assertEquals(64, bad.code(), bad::toString);
+    assertTrue(bad.err().contains("--listen expects an IP address"), bad::toString);
+  }
+
+  /** Waits up to 10 s for the server to print what {@code expected} finds. */
+  private static Matcher awaitOutput(ByteArrayOutputStream out, Pattern expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Matcher m;
+    while (!(m = expected.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not printed: " + expected + "\n" + out);
+      Thread.sleep(20);
+    }
+    return m;
   }
 
   @Test void badAuthArgumentIs64() {

@@ -3,11 +3,14 @@ package dev.herald.mail.testkit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.herald.mail.testkit.internal.SelfSignedCertificate;
+import dev.herald.mail.testkit.internal.inbox.InboxServer;
+import dev.herald.mail.testkit.internal.inbox.InboxStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +97,7 @@ public final class MockSmtpServer implements AutoCloseable {
   private volatile ServerSocket serverSocket;
   private volatile Path certificateFile;
   private volatile boolean started;
+  private InboxServer ui;
 
   private MockSmtpServer(Builder b) {
     this.settings = new Settings(b);
@@ -368,9 +372,34 @@ public final class MockSmtpServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops listening, closes every connection and deletes the certificate file; idempotent. */
+  /**
+   * Serves a web inbox of this server's messages (those received so far and every one after) on
+   * {@code port} of its bind address (0 picks a free port): open the URL while debugging a test to
+   * see each message as a mail client shows it. The inbox keeps up to {@code maxRecordedMessages}
+   * (at most 10,000); deleting there does not touch {@link #messages()}. Closed with the server.
+   *
+   * @return the page's URL, such as {@code http://127.0.0.1:8025/}; the same URL when already started
+   */
+  public synchronized URI startUi(int port) {
+    if (ui != null) return ui.url();
+    if (isStopped()) throw new IllegalStateException("closed; build a new server");
+    InboxStore store = InboxStore.inMemory(Math.min(settings.maxRecordedMessages, 10_000));
+    Set<Integer> added = ConcurrentHashMap.newKeySet();
+    Consumer<RecordedMessage> feed = m -> {
+      if (added.add(m.index())) store.add(m.raw(), m.arrival());
+    };
+    onMessage(feed); // first, so that nothing arriving during the copy below is missed
+    for (RecordedMessage m : messages()) feed.accept(m);
+    ui = InboxServer.start(store, settings.bindAddress, port, Duration.ofSeconds(15));
+    return ui.url();
+  }
+
+  /** Stops listening, closes every connection and the web inbox, and deletes the certificate file; idempotent. */
   @Override public void close() {
     stopped.countDown();
+    synchronized (this) {
+      if (ui != null) ui.close();
+    }
     ServerSocket ss = serverSocket;
     if (ss != null) closeQuietly(ss);
     for (Socket s : sockets) closeQuietly(s);

@@ -139,6 +139,12 @@ public final class RecordedMessage {
 
   public Instant receivedAt() { return receivedAt; }
 
+  /** How it arrived, as the web inbox shows it. */
+  dev.herald.mail.testkit.internal.inbox.StoredMessage.Arrival arrival() {
+    return new dev.herald.mail.testkit.internal.inbox.StoredMessage.Arrival(receivedAt, envelope.recipients(), tls, tlsProtocol,
+        authenticatedUser);
+  }
+
   @Override public String toString() {
     return "RecordedMessage[#" + index + " from <" + envelope.sender() + "> to " + envelope.recipients()
         + ", " + raw.length + " bytes, tls=" + tls + ", auth=" + (authenticatedUser == null ? "none" : authenticatedUser) + "]";

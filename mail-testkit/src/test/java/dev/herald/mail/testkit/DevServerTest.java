@@ -27,6 +27,14 @@ class DevServerTest {
     assertEquals(DevServer.Options.defaults(), DevServer.Options.parse());
     assertEquals(2525, DevServer.Options.parse().port());
     assertEquals(MockSmtpServer.TlsMode.IMPLICIT, DevServer.Options.parse("--implicit-tls").tls());
+    assertNull(DevServer.Options.parse().uiPort());
+    assertEquals(8025, DevServer.Options.parse("--ui").uiPort());
+    assertEquals(8025, DevServer.Options.parse("--ui", "--port", "1").uiPort());
+    assertEquals(9000, DevServer.Options.parse("--ui", "9000").uiPort());
+    assertTrue(DevServer.Options.parse().listen().isLoopbackAddress());
+    assertTrue(DevServer.Options.parse("--listen", "0.0.0.0").listen().isAnyLocalAddress());
+    assertEquals(500, DevServer.Options.parse().maxMessages());
+    assertEquals(20, DevServer.Options.parse("--max-messages", "20").maxMessages());
   }
 
   @Test void rejectsBadArguments() {
@@ -35,6 +43,10 @@ class DevServerTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--auth", "nopass")).getMessage().contains("USER:PASS"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--bogus")).getMessage().contains("usage:"));
     assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--port", "70000"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--listen", "example.org")).getMessage()
+        .contains("IP address"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DevServer.Options.parse("--max-messages", "0")).getMessage()
+        .contains("--max-messages"));
   }
 
   @Test void printsAndSavesEachMessage(@TempDir Path dir) throws Exception {
@@ -83,6 +95,26 @@ class DevServerTest {
     String text = buf.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("received <\\x1b[2J\\x1b[31mx\\x07@example.org> from a@example.org"), text);
     assertFalse(text.contains("\u001b") || text.contains("\u0007"), text);
+  }
+
+  @Test void theWebInboxListsWhatIsSavedEvenAfterARestart(@TempDir Path dir) throws Exception {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    DevServer.Options o = DevServer.Options.defaults().withPort(0).withUi(0).withSaveDir(dir);
+    try (DevServer d = DevServer.start(o, out); RawSmtpClient c = new RawSmtpClient(d.server().host(), d.server().port())) {
+      c.reply();
+      c.command("EHLO dev");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<b@example.net>");
+      c.command("DATA");
+      assertTrue(c.command("Subject: kept on disk\r\n\r\nhello\r\n.").get(0).startsWith("250"));
+      c.command("QUIT");
+    }
+    try (DevServer again = DevServer.start(o, out)) {
+      String list = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(again.uiUrl().orElseThrow().resolve("api/v1/messages")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(list.startsWith("{\"total\":1,") && list.contains("\"Subject\":\"kept on disk\""), list);
+    }
   }
 
   @Test void runBlocksUntilInterrupted() throws Exception {

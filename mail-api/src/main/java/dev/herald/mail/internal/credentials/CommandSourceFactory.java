@@ -33,14 +33,26 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
 
       @Override public synchronized void invalidate() { cached = null; }
 
-      // The command is not a secret itself, but it may carry one as an argument: show its program only.
-      @Override public String describe() { return "command:" + command.strip().split("\\s+")[0] + " …"; }
+      @Override public String describe() { return CommandSourceFactory.describe(command); }
 
       @Override public String toString() { return "CredentialSource[" + describe() + "]"; }
     };
   }
 
+  /**
+   * How a command source shows itself (in {@code herald config}, errors, traces): the command is not
+   * a secret itself, but it may carry one as an argument, so its program only.
+   */
+  public static String describe(String command) {
+    String program = command.strip().split("\\s+", 2)[0];
+    return "command:" + program + (program.length() < command.strip().length() ? " …" : "");
+  }
+
   static Secret run(String command, String where) {
+    return run(command, where, TIMEOUT_SECONDS);
+  }
+
+  static Secret run(String command, String where, long timeoutSeconds) {
     Process p;
     try {
       p = new ProcessBuilder("sh", "-c", command).start();
@@ -52,10 +64,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       p.getOutputStream().close();
       Drain out = new Drain(p.getInputStream());
       Drain err = new Drain(p.getErrorStream());
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        killTree(p);
         throw new InvalidConfigException("the password command (" + where + ") did not finish within "
-            + TIMEOUT_SECONDS + " s");
+            + timeoutSeconds + " s");
       }
       out.join(1000);
       err.join(1000);
@@ -66,17 +78,30 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       }
       String stdout = out.text();
       int nl = stdout.indexOf('\n');
+      if (nl < 0 && out.truncated()) {
+        throw new InvalidConfigException("the password command (" + where + ") printed more than "
+            + (Drain.LIMIT >> 10) + " KiB without a line break; a secret is its first line");
+      }
       String line = (nl < 0 ? stdout : stdout.substring(0, nl)).strip();
       if (line.isEmpty()) throw new InvalidConfigException("the password command (" + where + ") printed nothing");
       return Secret.of(line);
     } catch (IOException e) {
-      p.destroyForcibly();
+      killTree(p);
       throw new InvalidConfigException("cannot run the password command (" + where + "): " + e.getMessage(), e);
     } catch (InterruptedException e) {
-      p.destroyForcibly();
+      killTree(p);
       Thread.currentThread().interrupt();
       throw new InvalidConfigException("interrupted while running the password command (" + where + ")", e);
     }
+  }
+
+  /**
+   * Kills the command and everything it started, descendants first: killing {@code sh} alone left a
+   * hung {@code sleep} or {@code gpg} re-parented to init, holding our pipes open.
+   */
+  static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   private static String lastLines(String s) {
@@ -88,7 +113,9 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
   /** Reads a process stream on a daemon thread so a chatty command cannot fill its pipe and stall. */
   private static final class Drain extends Thread {
     private final InputStream in;
+    static final int LIMIT = 1 << 16;
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private boolean truncated;
 
     Drain(InputStream in) {
       this.in = in;
@@ -100,7 +127,10 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
       try (in) {
         byte[] b = new byte[4096];
         for (int n; (n = in.read(b)) > 0; ) {
-          if (buf.size() < 1 << 16) buf.write(b, 0, n);
+          synchronized (this) {
+            if (buf.size() < LIMIT) buf.write(b, 0, n);
+            else truncated = true;
+          }
         }
       } catch (IOException ignored) {
         // The process ended or was killed; what was read is what we report.
@@ -108,5 +138,8 @@ public final class CommandSourceFactory implements CredentialSourceFactory {
     }
 
     synchronized String text() { return buf.toString(StandardCharsets.UTF_8); }
+
+    /** Whether the command printed more than {@link #LIMIT} bytes (the rest was read and dropped). */
+    synchronized boolean truncated() { return truncated; }
   }
 }

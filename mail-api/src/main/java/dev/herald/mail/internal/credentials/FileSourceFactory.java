@@ -7,6 +7,7 @@ import dev.herald.mail.spi.CredentialSource;
 import dev.herald.mail.spi.CredentialSourceFactory;
 import dev.herald.mail.spi.Secret;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.Set;
 
 /** {@code password.file = "~/.config/herald/pw"}: the first line of a file, read at each use. */
 public final class FileSourceFactory implements CredentialSourceFactory {
+  static final int MAX_LINE = 64 << 10;
+
   @Override public String name() { return "file"; }
 
   @Override public CredentialSource create(ConfigValue value, String path, Resolver resolver) {
@@ -29,9 +32,7 @@ public final class FileSourceFactory implements CredentialSourceFactory {
             warned = true;
             warnIfShared(file, resolver);
           }
-          String content = Files.readString(file, StandardCharsets.UTF_8);
-          int nl = content.indexOf('\n');
-          String line = (nl < 0 ? content : content.substring(0, nl)).strip();
+          String line = firstLine(file, where).strip();
           if (line.isEmpty()) throw new InvalidConfigException("secret file " + file + " (" + where + ") is empty");
           return Secret.of(line);
         } catch (IOException e) {
@@ -46,7 +47,28 @@ public final class FileSourceFactory implements CredentialSourceFactory {
     };
   }
 
+  /** A secret is one line: read up to the first line break, and no further than 64 KiB (think /dev/zero). */
+  static String firstLine(Path file, String where) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[MAX_LINE + 1];
+      int n = 0;
+      for (int r; n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0; ) {
+        for (int i = n; i < n + r; i++) {
+          if (buf[i] == '\n') return new String(buf, 0, i, StandardCharsets.UTF_8);
+        }
+        n += r;
+      }
+      if (n > MAX_LINE) {
+        throw new InvalidConfigException("secret file " + file + " (" + where + ") has no line break in its first "
+            + (MAX_LINE >> 10) + " KiB; a secret is its first line");
+      }
+      return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+  }
+
   static void warnIfShared(Path file, Resolver resolver) throws IOException {
+    // A device or pipe (/dev/stdin, <(pass show x)) has no permissions worth a warning.
+    if (!Files.isRegularFile(file)) return;
     try {
       Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
       if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {

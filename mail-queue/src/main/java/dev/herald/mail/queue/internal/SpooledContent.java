@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** A stored message, streamed from its file on each write (a large one is never held in memory). */
+/** A stored message: a small one read once and held for the attempt, a large one streamed from its file on each write. */
 public final class SpooledContent implements MessageContent {
   private final Path file;
   private final long size;
@@ -24,7 +24,18 @@ public final class SpooledContent implements MessageContent {
     this.smtpUtf8 = smtpUtf8;
   }
 
+  /** Messages up to this size are read once and held for the attempt (the transport may write them twice). */
+  static final long HOLD_LIMIT = 256 * 1024;
+
+  private byte[] held;
+
   @Override public void writeTo(OutputStream out) throws IOException {
+    if (size <= HOLD_LIMIT) {
+      byte[] b = held;
+      if (b == null) held = b = Files.readAllBytes(file);
+      out.write(b);
+      return;
+    }
     try (InputStream in = Files.newInputStream(file)) {
       in.transferTo(out);
     }

@@ -48,11 +48,17 @@ public final class SmtpSyntax {
     return p;
   }
 
-  /** A mailbox as {@link Address#parse} accepts it, with no display name or angle brackets. */
+  /**
+   * A mailbox as {@link Address#parse} accepts it, with no display name, angle brackets, comment or
+   * white space (which a message header may hold, but an SMTP path may not).
+   */
   public static boolean validMailbox(String a) {
     try {
       Address.parse(a);
-      return a.startsWith("\"") || (a.indexOf('<') < 0 && a.indexOf(' ') < 0);
+      int quote = a.lastIndexOf('"');
+      if (quote >= 0 && !a.startsWith("\"")) return false;
+      String rest = a.substring(quote + 1);
+      return rest.indexOf('<') < 0 && rest.indexOf(' ') < 0 && rest.indexOf('\t') < 0 && rest.indexOf('(') < 0;
     } catch (MailException e) {
       return false;
     }

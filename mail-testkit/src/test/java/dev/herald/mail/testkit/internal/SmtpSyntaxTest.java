@@ -25,6 +25,11 @@ class SmtpSyntaxTest {
     assertFalse(SmtpSyntax.validMailbox("no-at-sign"));
     assertFalse(SmtpSyntax.validMailbox("Name <a@example.org>"));
     assertFalse(SmtpSyntax.validMailbox("a b@example.org"));
+    // Address.parse takes RFC 5322 comments and white space now; an SMTP path does not.
+    assertFalse(SmtpSyntax.validMailbox("a@example.org(comment)"));
+    assertFalse(SmtpSyntax.validMailbox("a@\texample.org"));
+    assertFalse(SmtpSyntax.validMailbox("x\"a\"@example.org"));
+    assertTrue(SmtpSyntax.validMailbox("\"a b\"@example.org"));
   }
 
   @Test void lines() {
