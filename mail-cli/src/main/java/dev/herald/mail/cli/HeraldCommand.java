@@ -19,6 +19,7 @@ final class HeraldCommand implements Callable<Integer> {
     m.put("send", SendCommand.class);
     m.put("sendmail", SendmailCommand.class);
     m.put("queue", QueueCommand.class);
+    m.put("batch", BatchCommand.class);
     m.put("check", CheckCommand.class);
     m.put("auth", AuthCommand.class);
     m.put("dkim", DkimCommand.class);

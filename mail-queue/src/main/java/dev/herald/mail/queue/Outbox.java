@@ -1,5 +1,6 @@
 package dev.herald.mail.queue;
 
+import dev.herald.mail.Envelope;
 import dev.herald.mail.MessageContent;
 import dev.herald.mail.spi.MessageQueue;
 import java.util.List;
@@ -26,6 +27,39 @@ public interface Outbox extends MessageQueue {
 
     /** The stored message, exactly as enqueued (the same bytes on every attempt). */
     MessageContent content();
+  }
+
+  /**
+   * The result of {@link #enqueue(String, Envelope, MessageContent)}.
+   *
+   * @param id the queue id the key is stored under
+   * @param created true when this call stored the message; false when the key was stored before
+   *     (the message may since have been delivered, failed or removed)
+   */
+  record Keyed(String id, boolean created) { }
+
+  /**
+   * Stores a message under a key of the caller's at most once: a second call with the same key stores
+   * nothing and returns the first call's queue id, also after the message was delivered and left the
+   * store, and also when the first call's process died between storing the message and returning.
+   * This is what makes a batch safe to run again ({@code dev.herald:mail-merge}).
+   *
+   * @param key letters, digits, {@code .}, {@code _} and {@code -}, at most 200 characters
+   * @throws UnsupportedOperationException when the store cannot keep keys
+   * @throws dev.herald.mail.LocalIoException when the message cannot be stored; nothing is left half-written
+   */
+  default Keyed enqueue(String key, Envelope envelope, MessageContent content) {
+    throw new UnsupportedOperationException(describe() + " cannot store messages under a key");
+  }
+
+  /**
+   * The queue id a key was stored under by {@link #enqueue(String, Envelope, MessageContent)}, if it was;
+   * it stays known after the message is delivered.
+   *
+   * @throws UnsupportedOperationException when the store cannot keep keys
+   */
+  default Optional<String> idOfKey(String key) {
+    throw new UnsupportedOperationException(describe() + " cannot store messages under a key");
   }
 
   /**

@@ -74,6 +74,9 @@ public final class SpoolOutbox implements Outbox {
   private final Path failed;
   private final Path workers;
   private final Path trash;
+  private final Path keys;
+  private final Object keyLock = new Object();
+  private final boolean fsync;
   private final Duration lease;
   private final Clock clock;
   private final String worker;
@@ -82,7 +85,8 @@ public final class SpoolOutbox implements Outbox {
   private volatile boolean heartbeat;
   private long lastRecovery;
 
-  private SpoolOutbox(String name, Path root, Duration lease, Clock clock) {
+  private SpoolOutbox(String name, Path root, Duration lease, Clock clock, boolean fsync) {
+    this.fsync = fsync;
     this.name = Objects.requireNonNull(name, "name");
     this.root = root.toAbsolutePath();
     this.tmp = this.root.resolve("tmp");
@@ -92,6 +96,7 @@ public final class SpoolOutbox implements Outbox {
     this.failed = this.root.resolve("failed");
     this.workers = this.root.resolve("workers");
     this.trash = this.root.resolve("trash");
+    this.keys = this.root.resolve("keys");
     if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive");
     this.lease = lease;
     this.clock = clock;
@@ -107,7 +112,17 @@ public final class SpoolOutbox implements Outbox {
    * @param lease how long a claim lasts without {@link #renew()}: a killed worker's messages wait this long
    */
   public static SpoolOutbox open(String name, Path directory, Duration lease, Clock clock) {
-    return new SpoolOutbox(name, directory, lease, clock);
+    return new SpoolOutbox(name, directory, lease, clock, true);
+  }
+
+  /**
+   * A spool whose enqueue does not force its files to disk ({@code fsync = false}): a stored message
+   * survives the crash of its process (the kernel has it) but maybe not a power failure. For messages
+   * that can be made again from a source of their own: a batch's rows are in its data file, and a key
+   * lost with them is queued again (a row delivered just before the power failure may go twice).
+   */
+  public static SpoolOutbox open(String name, Path directory, Duration lease, Clock clock, boolean fsync) {
+    return new SpoolOutbox(name, directory, lease, clock, fsync);
   }
 
   public Path directory() { return root; }
@@ -122,7 +137,11 @@ public final class SpoolOutbox implements Outbox {
   // ------------------------------------------------------------------ enqueue
 
   @Override public String enqueue(Envelope envelope, MessageContent content) {
-    String id = newId();
+    return store(newId(), null, envelope, content);
+  }
+
+  /** Writes the entry in tmp/ID (with the caller's key, if any, in tmp/ID/key) and renames it into queued/. */
+  private String store(String id, String key, Envelope envelope, MessageContent content) {
     Path entry = tmp.resolve(id);
     try {
       ensureCreated();
@@ -141,17 +160,18 @@ public final class SpoolOutbox implements Outbox {
         out.write(prefix);
         content.writeTo(out);
         out.flush();
-        ch.force(true);
+        if (fsync) ch.force(true);
         size = ch.size();
       }
       Instant now = clock.instant();
       QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
           Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
           size, null);
-      Durable.writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
-      Durable.syncDirectory(entry);
+      if (key != null) writeNew(entry.resolve("key"), key.getBytes(StandardCharsets.US_ASCII));
+      writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
+      if (fsync) Durable.syncDirectory(entry);
       Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      Durable.syncDirectory(queued);
+      if (fsync) Durable.syncDirectory(queued);
       return id;
     } catch (IOException | UncheckedIOException e) {
       try {
@@ -165,6 +185,100 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
+  // ------------------------------------------------------------------ enqueue under a key
+  //
+  // keys/KEY       the marker: the queue id, written once the entry is in queued/ (and by record() before a
+  //                delivered keyed entry is deleted, should the enqueuing process have died before writing it)
+  // keys/KEY.lock  held (a file lock) while a keyed enqueue runs; it holds the id chosen, so that a run after
+  //                a crash between the rename and the marker finds the entry instead of storing it again
+
+  @Override public Keyed enqueue(String key, Envelope envelope, MessageContent content) {
+    checkKey(key);
+    synchronized (keyLock) { // a JVM may hold one file lock per file: keyed enqueues of this process take turns
+      try {
+        ensureCreated();
+        Optional<String> known = marker(key);
+        if (known.isPresent()) return new Keyed(known.get(), false);
+        Path lockFile = keys.resolve(key + ".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock = ch.lock()) {
+          known = marker(key); // another process may have finished it while this one waited
+          if (known.isPresent()) return new Keyed(known.get(), false);
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+          ch.read(buf, 0);
+          String earlier = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
+          if (!earlier.isEmpty()) {
+            if (stored(earlier)) { // stored by a run that died before it wrote the marker
+              writeMarker(key, earlier);
+              return new Keyed(earlier, false);
+            }
+            Durable.deleteTree(tmp.resolve(earlier)); // died before the rename: never visible, store it again
+          }
+          String id = earlier.isEmpty() ? newId() : earlier;
+          ch.truncate(0);
+          ch.write(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)), 0);
+          if (fsync) ch.force(true);
+          store(id, key, envelope, content);
+          writeMarker(key, id);
+          Files.deleteIfExists(lockFile);
+          return new Keyed(id, true);
+        }
+      } catch (IOException e) {
+        throw new LocalIoException("cannot store the message under key " + key + " in queue " + name + " (" + root + "): "
+            + reason(e), dev.herald.mail.Stage.LOCAL, 0, null, null, "nothing was queued; free space or fix the directory's"
+            + " permissions, then try again", e);
+      }
+    }
+  }
+
+  @Override public Optional<String> idOfKey(String key) {
+    checkKey(key);
+    try {
+      return marker(key);
+    } catch (IOException e) {
+      throw new LocalIoException("cannot read key " + key + " in queue " + name + ": " + reason(e), e);
+    }
+  }
+
+  private Optional<String> marker(String key) throws IOException {
+    try {
+      return Optional.of(Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A new file, forced to disk unless this spool was opened without fsync. */
+  private void writeNew(Path file, byte[] bytes) throws IOException {
+    if (fsync) {
+      Durable.writeNew(file, bytes);
+    } else {
+      Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+  }
+
+  private void writeMarker(String key, String id) throws IOException {
+    try {
+      writeNew(keys.resolve(key), id.getBytes(StandardCharsets.US_ASCII));
+      if (fsync) Durable.syncDirectory(keys);
+    } catch (FileAlreadyExistsException e) {
+      // written by record() or by another run: the same id
+    }
+  }
+
+  /** Whether an entry with this id is in the store, in any state, looked for in the order entries move. */
+  private boolean stored(String id) throws IOException {
+    if (Files.isDirectory(queued.resolve(id))) return true;
+    for (String n : names(active)) if (n.startsWith(id + "@")) return true;
+    return Files.isDirectory(deferred.resolve(id)) || Files.isDirectory(failed.resolve(id)) || Files.isDirectory(queued.resolve(id));
+  }
+
+  private static void checkKey(String key) {
+    if (key == null || !key.matches("[0-9A-Za-z._-]{1,200}") || key.startsWith(".")) {
+      throw new IllegalArgumentException("not a queue key: '" + key + "' (letters, digits, '.', '_' and '-', at most 200)");
+    }
+  }
+
   private static String reason(IOException e) {
     String m = e.getMessage();
     if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) m = fse.getFile() + ": " + fse.getReason();
@@ -174,7 +288,7 @@ public final class SpoolOutbox implements Outbox {
   /** Creates the spool's directories, readable by their owner alone (messages are private), when they are missing. */
   private void ensureCreated() throws IOException {
     if (created) return;
-    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash)) {
+    for (Path d : List.of(tmp, queued, deferred, active, failed, workers, trash, keys)) {
       if (Files.isDirectory(d)) continue;
       try {
         Files.createDirectories(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -261,6 +375,7 @@ public final class SpoolOutbox implements Outbox {
       if (!Files.isDirectory(entry)) throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
       Instant now = clock.instant();
       if (outcome.done() && m.failed().isEmpty()) {
+        keyed(entry, m.id()); // the marker outlives the entry: a keyed message is never stored twice
         // Not synced: after a power failure the message may be back and sent again; that is at-least-once
         // (a crash of the process alone loses no rename). Deleting the files is left to cleanUp(), off the
         // delivery path: an unlink costs more than the whole send on some file systems.
@@ -286,6 +401,17 @@ public final class SpoolOutbox implements Outbox {
       throw new LocalIoException("cannot record the attempt on " + m.id() + " in queue " + name + ": " + reason(e)
           + "; it will be tried again when its claim expires", e);
     }
+  }
+
+  /** Writes the marker of a keyed entry if its enqueue died before it did. */
+  private void keyed(Path entry, String id) throws IOException {
+    String key;
+    try {
+      key = Files.readString(entry.resolve("key"), StandardCharsets.US_ASCII).strip();
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (marker(key).isEmpty()) writeMarker(key, id);
   }
 
   @Override public void renew() {
@@ -461,6 +587,7 @@ public final class SpoolOutbox implements Outbox {
         Path gone = trash.resolve(id + "@removed");
         if (Durable.rename(from, gone)) {
           Durable.syncDirectory(from.getParent());
+          keyed(gone, id); // removed by an operator: a rerun of its batch does not store it again
           Durable.deleteTree(gone);
           return true;
         }

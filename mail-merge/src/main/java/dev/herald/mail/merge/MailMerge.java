@@ -1,0 +1,474 @@
+package dev.herald.mail.merge;
+
+import dev.herald.mail.Address;
+import dev.herald.mail.Email;
+import dev.herald.mail.Envelope;
+import dev.herald.mail.InvalidMessageException;
+import dev.herald.mail.LocalIoException;
+import dev.herald.mail.MailException;
+import dev.herald.mail.Mailer;
+import dev.herald.mail.MessageContent;
+import dev.herald.mail.SendReceipt;
+import dev.herald.mail.merge.RowOutcome.Status;
+import dev.herald.mail.merge.internal.Ledger;
+import dev.herald.mail.queue.Outbox;
+import dev.herald.mail.queue.OutboxWorker;
+import dev.herald.mail.queue.Outcome;
+import dev.herald.mail.queue.QueuedMessage;
+import dev.herald.mail.queue.RetrySchedule;
+import dev.herald.mail.queue.SpoolOutbox;
+import dev.herald.mail.spi.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A mail merge: one {@link MergeTemplate}, rows from {@link MergeData}, one message per row.
+ * {@link #check()} renders every row and sends nothing; {@link #send()} queues each good row in an
+ * {@link Outbox} under a key made of the batch's id and the row's number, then delivers the batch with
+ * an {@link OutboxWorker}. Running the same batch again sends nothing twice: rows already queued are
+ * not queued again (the outbox keeps their keys after delivery), rows already delivered are reported
+ * from the batch's ledger, and what is left is delivered. {@link #stop()} (from another thread, e.g. on
+ * Ctrl-C) finishes the messages in hand, records them, and returns.
+ *
+ * <pre>{@code
+ * try (Mailer mailer = Mailer.fromProfile("relay")) {
+ *   MailMerge.Result r = MailMerge.builder(Path.of("invite.txt"), Path.of("guests.csv"))
+ *       .mailer(mailer).stateDirectory(MailMerge.defaultStateDirectory(System.getenv()))
+ *       .listener(p -> System.err.println(p.sent() + "/" + p.total())).build().send();
+ * }
+ * }</pre>
+ *
+ * Without an outbox of the caller's, each batch gets its own spool in {@code STATE/ID/spool}.
+ */
+public final class MailMerge {
+  /** A per-batch spool's claims expire this soon after their process dies, so a rerun resumes at once. */
+  static final Duration BATCH_SPOOL_LEASE = Duration.ofSeconds(15);
+
+  /** Told where the batch stands after each row's attempt (on a worker thread) and once queueing is done. */
+  @FunctionalInterface
+  public interface Listener {
+    void progress(Progress progress);
+  }
+
+  private final Path templateFile;
+  private final Path dataFile;
+  private final Mailer mailer;
+  private final Outbox outbox;
+  private final Path stateDirectory;
+  private final String batchId;
+  private final int limit;
+  private final int threads;
+  private final RetrySchedule schedule;
+  private final Listener listener;
+  private volatile boolean stopping;
+  private volatile OutboxWorker worker;
+
+  private MailMerge(Builder b) {
+    this.templateFile = b.template;
+    this.dataFile = b.data;
+    this.mailer = b.mailer;
+    this.outbox = b.outbox;
+    this.stateDirectory = b.state;
+    this.batchId = b.batchId != null ? b.batchId : defaultId(b.template, b.data);
+    this.limit = b.limit;
+    this.threads = b.threads;
+    this.schedule = b.schedule;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder(Path template, Path data) { return new Builder(template, data); }
+
+  /** {@code $XDG_DATA_HOME/herald/batches}, else {@code ~/.local/share/herald/batches}. */
+  public static Path defaultStateDirectory(Map<String, String> env) {
+    String xdg = env.get("XDG_DATA_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("herald").resolve("batches");
+  }
+
+  /** The batch's id: given, or made from where the template and the data file are (not what they hold). */
+  public String batchId() { return batchId; }
+
+  /** The batch's directory: its ledger, and its spool when it has no outbox of the caller's. */
+  public Path directory() {
+    if (stateDirectory == null) throw new IllegalStateException("no state directory: MailMerge.builder(…).stateDirectory(…)");
+    return stateDirectory.resolve(batchId);
+  }
+
+  private static String defaultId(Path template, Path data) {
+    return sha256(template.toAbsolutePath().normalize() + "\0" + data.toAbsolutePath().normalize()).substring(0, 12);
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A row's identity for the ledger: its fields, so that a rerun notices a row that changed under it. */
+  static String hash(Row row) {
+    StringBuilder b = new StringBuilder();
+    row.fields().forEach((k, v) -> b.append(k).append('\0').append(v).append('\0'));
+    return sha256(b.toString()).substring(0, 16);
+  }
+
+  // ------------------------------------------------------------------ check
+
+  /**
+   * What a dry run finds.
+   *
+   * @param rows the rows considered (after the limit)
+   * @param ready the rows that render into a message, with the profile's defaults and their Message-ID
+   * @param errors the rows that do not, in row order
+   */
+  public record Preview(String batchId, int rows, List<Ready> ready, List<RowError> errors) {
+    /** The first message that would be sent. */
+    public Optional<Ready> first() { return ready.isEmpty() ? Optional.empty() : Optional.of(ready.get(0)); }
+  }
+
+  /** A row ready to be queued. */
+  public record Ready(Row row, Email email, String recipients, String hash) { }
+
+  /**
+   * Renders every row and checks every address, header and attachment; sends nothing. Also names the
+   * rows that changed since this batch queued them (a rerun with edited data).
+   */
+  public Preview check() {
+    Map<Integer, Ledger.Entry> known;
+    try {
+      known = stateDirectory == null ? Map.of() : Ledger.read(directory());
+    } catch (IOException e) {
+      throw new LocalIoException("cannot read the ledger of batch " + batchId + " in " + directory() + ": " + e.getMessage(), e);
+    }
+    return check(known);
+  }
+
+  private Preview check(Map<Integer, Ledger.Entry> known) {
+    MergeTemplate template = MergeTemplate.load(templateFile);
+    List<Row> rows = MergeData.read(dataFile);
+    if (limit > 0 && rows.size() > limit) rows = rows.subList(0, limit);
+    List<Ready> ready = new ArrayList<>();
+    List<RowError> errors = new ArrayList<>();
+    for (Row row : rows) {
+      MergeTemplate.Rendered r = template.render(row);
+      if (r.error() != null) {
+        errors.add(r.error());
+        continue;
+      }
+      String hash = hash(row);
+      Ledger.Entry e = known.get(row.number());
+      if (e != null && e.hash != null && !hash.equals(e.hash)) {
+        errors.add(new RowError(row.number(), r.recipients(), "changed since batch " + batchId + " queued it for " + e.recipients
+            + "; restore the data file, or send it as a new batch (--batch NAME)", RowError.Kind.CHANGED));
+        continue;
+      }
+      try {
+        Email email = mailer == null ? r.email() : mailer.withDefaults(r.email());
+        String domain = email.from().map(Address::domain).orElse("localhost");
+        email = email.toBuilder().messageId("<" + batchId + "." + row.number() + ".batch@" + domain + ">").build();
+        Envelope.of(email); // a sender and recipients, or a clear error now rather than at the server
+        ready.add(new Ready(row, email, r.recipients(), hash));
+      } catch (MailException | IllegalArgumentException | IllegalStateException ex) {
+        errors.add(RowError.of(row.number(), r.recipients(), ex));
+      }
+    }
+    return new Preview(batchId, rows.size(), List.copyOf(ready), List.copyOf(errors));
+  }
+
+  // ------------------------------------------------------------------ send
+
+  /**
+   * What a run did, row by row.
+   *
+   * @param outcomes every row's outcome, in row order
+   * @param interrupted true when {@link #stop()} ended the run early
+   * @param queue where the rows were queued
+   */
+  public record Result(String batchId, List<RowOutcome> outcomes, boolean interrupted, String queue) {
+    public long count(Status s) { return outcomes.stream().filter(o -> o.status() == s).count(); }
+  }
+
+  /**
+   * Queues every good row (skipping bad ones, which the result reports) and delivers the batch until
+   * nothing of it is due: deferred rows stay in the queue for their next attempt (or the next run).
+   *
+   * @throws InvalidMessageException when a row changed since this batch queued it (nothing is sent)
+   * @throws IllegalStateException when another process runs this batch
+   * @throws LocalIoException when the ledger or the queue cannot be written
+   */
+  public Result send() {
+    Objects.requireNonNull(mailer, "MailMerge.builder(…).mailer(…) is needed to send");
+    Path dir = directory();
+    try (Ledger ledger = Ledger.open(dir)) {
+      Preview preview = check(ledger.entries());
+      List<RowError> changed = preview.errors().stream().filter(e -> e.kind() == RowError.Kind.CHANGED).toList();
+      if (!changed.isEmpty()) {
+        throw new InvalidMessageException(changed.size() + " row(s) changed since batch " + batchId + " queued them (first: "
+            + changed.get(0) + "); nothing was sent");
+      }
+      boolean own = outbox == null;
+      Outbox box = own ? SpoolOutbox.open("batch-" + batchId, dir.resolve("spool"), BATCH_SPOOL_LEASE, Clock.systemUTC(), false) : outbox;
+      try {
+        return run(preview, ledger, box);
+      } finally {
+        if (own) box.close();
+      }
+    } catch (IOException e) {
+      throw new LocalIoException("cannot write the ledger of batch " + batchId + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a running {@link #send()}: no new row is queued or sent; messages in hand finish and are recorded. */
+  public void stop() {
+    stopping = true;
+    OutboxWorker w = worker;
+    // Closing joins the worker's threads, and stop() may be called on one of them (from the listener):
+    // the close runs on a thread of its own, and send() returns once the messages in hand are recorded.
+    if (w != null) new Thread(w::close, "herald-batch-stop").start();
+  }
+
+  private final class Run {
+    final Ledger ledger;
+    final Map<Integer, RowOutcome> outcomes = new TreeMap<>();
+    final Map<String, Integer> rowOfQueueId = new ConcurrentHashMap<>();
+    final Map<String, String> replies = new ConcurrentHashMap<>();
+    final int total;
+    int sentNow;
+    long start;
+
+    Run(Ledger ledger, int total) {
+      this.ledger = ledger;
+      this.total = total;
+    }
+
+    synchronized void set(RowOutcome o, boolean now) throws IOException {
+      outcomes.put(o.row(), o);
+      if (now && o.status() == Status.SENT) sentNow++;
+      if (o.status() != Status.PENDING && o.status() != Status.SKIPPED) ledger.outcome(o.row(), o.status().name(), o.reply());
+    }
+
+    synchronized Progress progress() {
+      int[] c = new int[Status.values().length];
+      for (RowOutcome o : outcomes.values()) c[o.status().ordinal()]++;
+      return new Progress(total, c[Status.SENT.ordinal()], c[Status.REFUSED.ordinal()], c[Status.DEFERRED.ordinal()],
+          c[Status.SKIPPED.ordinal()], sentNow, Duration.ofNanos(start == 0 ? 0 : System.nanoTime() - start));
+    }
+
+    void tell() {
+      if (listener != null) listener.progress(progress());
+    }
+  }
+
+  private Result run(Preview preview, Ledger ledger, Outbox box) throws IOException {
+    Run run = new Run(ledger, preview.rows());
+    for (RowError e : preview.errors()) run.set(new RowOutcome(e.row(), e.recipient(), "", Status.SKIPPED, e.message()), false);
+    List<Integer> resumed = new ArrayList<>();
+    for (Ready r : preview.ready()) {
+      if (stopping) break;
+      int n = r.row().number();
+      Ledger.Entry e = ledger.get(n);
+      if (e != null && e.status != null && (e.status.equals("SENT") || e.status.equals("REFUSED"))) {
+        run.set(new RowOutcome(n, e.recipients != null ? e.recipients : r.recipients(), e.messageId != null ? e.messageId
+            : r.email().messageId().orElse(""), Status.valueOf(e.status), e.reply), false);
+        continue;
+      }
+      String messageId = r.email().messageId().orElseThrow();
+      String queueId;
+      if (e != null && e.queueId != null) {
+        queueId = e.queueId;
+        resumed.add(n);
+      } else {
+        MessageContent content = r.email().render();
+        Outbox.Keyed k = box.enqueue("herald-batch-" + batchId + "-" + n, Envelope.of(r.email()), content);
+        queueId = k.id();
+        if (!k.created()) resumed.add(n); // queued by a run that died before its ledger line
+        ledger.queued(n, r.hash(), "herald-batch-" + batchId + "-" + n, queueId, messageId, r.recipients());
+      }
+      run.rowOfQueueId.put(queueId, n);
+      run.outcomes.put(n, new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
+    }
+    // A rerun is the user asking for the rest now: rows deferred by an earlier run are made due.
+    for (int n : resumed) {
+      String id = ledger.get(n).queueId;
+      box.find(id).filter(m -> m.state() == QueuedMessage.State.DEFERRED).ifPresent(m -> box.retry(id));
+    }
+    run.start = System.nanoTime();
+    run.tell();
+    if (!stopping && !run.rowOfQueueId.isEmpty()) deliver(run, box);
+    resolve(run, box);
+    run.tell();
+    return new Result(batchId, List.copyOf(run.outcomes.values()), stopping, box.describe());
+  }
+
+  private void deliver(Run run, Outbox box) {
+    Transport recording = new RecordingReplies(mailer.transport(), run.replies);
+    Mailer delivery = Mailer.builder().name(mailer.name()).transport(recording).build();
+    while (!stopping) {
+      OutboxWorker w = OutboxWorker.builder(box, delivery).threads(threads).schedule(schedule)
+          .listener((m, o) -> attempted(run, m, o)).build();
+      worker = w;
+      if (stopping) break;
+      try {
+        w.runOnce();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopping = true;
+      }
+      // Rows another worker holds (or held when it died: its lease runs out) are waited for.
+      boolean held = false;
+      for (Map.Entry<String, Integer> q : run.rowOfQueueId.entrySet()) {
+        if (run.outcomes.get(q.getValue()).status() != Status.PENDING) continue;
+        Optional<QueuedMessage> m = box.find(q.getKey());
+        if (m.isPresent() && (m.get().state() == QueuedMessage.State.ACTIVE || m.get().state() == QueuedMessage.State.QUEUED)) {
+          held = true;
+          break;
+        }
+      }
+      if (!held) break;
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+
+  private void attempted(Run run, QueuedMessage m, Outcome o) {
+    Integer n = run.rowOfQueueId.get(m.id());
+    if (n == null) return; // another message of a shared queue
+    RowOutcome before = run.outcomes.get(n);
+    RowOutcome after;
+    if (!o.pending().isEmpty()) {
+      after = new RowOutcome(n, before.recipient(), before.messageId(), Status.DEFERRED, String.valueOf(o.error()));
+    } else if (o.accepted().isEmpty() && m.delivered().isEmpty()) {
+      after = new RowOutcome(n, before.recipient(), before.messageId(), Status.REFUSED, reasons(o.failed(), o.error()));
+    } else {
+      String reply = run.replies.remove(m.messageId());
+      if (reply == null) reply = o.summary();
+      if (!o.failed().isEmpty()) reply = reply + "; refused: " + reasons(o.failed(), null);
+      after = new RowOutcome(n, before.recipient(), before.messageId(), Status.SENT, reply);
+    }
+    try {
+      run.set(after, true);
+    } catch (IOException e) {
+      throw new LocalIoException("cannot write the ledger of batch " + batchId + ": " + e.getMessage(), e);
+    }
+    run.tell();
+  }
+
+  private static String reasons(Map<String, String> failed, String error) {
+    if (failed.isEmpty()) return String.valueOf(error);
+    StringBuilder b = new StringBuilder();
+    failed.forEach((r, why) -> b.append(b.length() == 0 ? "" : "; ").append(r).append(": ").append(why));
+    return b.toString();
+  }
+
+  /** Rows the worker did not report on (another worker sent them, or a run died before its ledger line): asked of the queue. */
+  private void resolve(Run run, Outbox box) throws IOException {
+    for (Map.Entry<String, Integer> q : run.rowOfQueueId.entrySet()) {
+      RowOutcome o = run.outcomes.get(q.getValue());
+      if (o.status() != Status.PENDING) continue;
+      Optional<QueuedMessage> m = box.find(q.getKey());
+      if (m.isEmpty()) {
+        run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.SENT, "delivered (by the queue; no reply recorded)"), false);
+      } else if (m.get().state() == QueuedMessage.State.DEFERRED) {
+        run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.DEFERRED, String.valueOf(m.get().lastError())), false);
+      } else if (m.get().state() == QueuedMessage.State.FAILED) {
+        run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.REFUSED, reasons(m.get().failed(), m.get().lastError())), false);
+      }
+    }
+  }
+
+  /** The profile's transport, noting each server reply by Message-ID for the report. */
+  private static final class RecordingReplies implements Transport {
+    private final Transport delegate;
+    private final Map<String, String> replies;
+
+    RecordingReplies(Transport delegate, Map<String, String> replies) {
+      this.delegate = delegate;
+      this.replies = replies;
+    }
+
+    @Override public SendReceipt send(Envelope envelope, MessageContent content) {
+      SendReceipt r = delegate.send(envelope, content);
+      if (r.messageId() != null) replies.put(r.messageId(), r.serverReply() == null ? "accepted by " + r.via() : r.serverReply());
+      return r;
+    }
+
+    @Override public String describe() { return delegate.describe(); }
+
+    @Override public void close() { } // the caller's mailer owns the transport
+  }
+
+  /** Configures a {@link MailMerge}. */
+  public static final class Builder {
+    private final Path template;
+    private final Path data;
+    private Mailer mailer;
+    private Outbox outbox;
+    private Path state;
+    private String batchId;
+    private int limit;
+    private int threads = 1;
+    private RetrySchedule schedule = RetrySchedule.DEFAULT;
+    private Listener listener;
+
+    private Builder(Path template, Path data) {
+      this.template = Objects.requireNonNull(template, "template");
+      this.data = Objects.requireNonNull(data, "data");
+    }
+
+    /** Its defaults (from, reply-to, headers) apply to every row; its transport delivers them. */
+    public Builder mailer(Mailer mailer) { this.mailer = mailer; return this; }
+
+    /** Where rows are queued (a store that keeps keys, such as {@link SpoolOutbox}); default: a spool of the batch's own. */
+    public Builder outbox(Outbox outbox) { this.outbox = outbox; return this; }
+
+    /** The directory of batches (see {@link #defaultStateDirectory}); each batch's ledger is in a directory of its id. */
+    public Builder stateDirectory(Path dir) { this.state = dir; return this; }
+
+    /** Names the batch; by default its id comes from the template's and the data file's paths. */
+    public Builder batchId(String id) {
+      if (id != null && !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+        throw new IllegalArgumentException("a batch name is letters, digits, '.', '_' and '-' (at most 64): '" + id + "'");
+      }
+      this.batchId = id;
+      return this;
+    }
+
+    /** Only the first {@code n} rows; 0 for all. */
+    public Builder limit(int n) {
+      if (n < 0) throw new IllegalArgumentException("limit must not be negative");
+      this.limit = n;
+      return this;
+    }
+
+    /** Messages sent at once; the transport's pool and rate limit still apply. */
+    public Builder threads(int n) {
+      if (n < 1) throw new IllegalArgumentException("threads must be at least 1");
+      this.threads = n;
+      return this;
+    }
+
+    public Builder schedule(RetrySchedule schedule) { this.schedule = Objects.requireNonNull(schedule); return this; }
+
+    public Builder listener(Listener listener) { this.listener = listener; return this; }
+
+    public MailMerge build() { return new MailMerge(this); }
+  }
+}
