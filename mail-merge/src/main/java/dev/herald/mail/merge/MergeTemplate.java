@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * {@code From}, {@code To}, {@code Cc}, {@code Bcc}, {@code Reply-To} and {@code Subject} are the
  * message's; {@code Attach} (repeatable) names a file to attach and {@code Html} a file whose rendering
- * (HTML-escaped) is the HTML part, both relative to the template's directory; any other header is added
+ * (HTML-escaped) is the HTML part, both relative to the template's directory (a field in their value fills in a file name, never a path:
+ * no {@code /}, {@code \} or {@code ..} from the data); any other header is added
  * as written. A field the row lacks is an error naming it, never an empty string. In address headers a
  * value with a comma or quote is quoted for you ({@code "Doe, Jane" <jane@example.org>}). Lines that
  * begin with a space or tab continue the header above.
@@ -61,6 +62,7 @@ public final class MergeTemplate {
     this.directory = file.toAbsolutePath().getParent();
     Strict raw = new Strict(directory.toFile(), Escape.NONE);
     Strict address = new Strict(directory.toFile(), Escape.ADDRESS);
+    Strict fileName = new Strict(directory.toFile(), Escape.FILE_NAME);
     this.html = new Strict(directory.toFile(), Escape.HTML);
     String[] lines = text.split("\r?\n", -1);
     List<Header> hs = new ArrayList<>();
@@ -94,7 +96,7 @@ public final class MergeTemplate {
         throw new InvalidMessageException(file + " line " + at.get(h) + ": " + names.get(h) + " is set by herald (a stable"
             + " Message-ID per row, so a rerun is recognised); remove it");
       }
-      Strict s = ADDRESS_HEADERS.contains(lower) ? address : raw;
+      Strict s = ADDRESS_HEADERS.contains(lower) ? address : lower.equals("attach") || lower.equals("html") ? fileName : raw;
       hs.add(new Header(names.get(h), compile(s, values.get(h).toString(), names.get(h), at.get(h)), at.get(h)));
     }
     if (!recipient) throw new InvalidMessageException(file + " has no To, Cc or Bcc header: add e.g. 'To: {{email}}'");
@@ -154,9 +156,11 @@ public final class MergeTemplate {
   public Rendered render(Row row) {
     StringBuilder recipients = new StringBuilder();
     if (row.defect() != null) return failed(row, "", new RowError(row.number(), "", row.defect(), RowError.Kind.DATA));
+    String currentHeader = "";
     try {
       Email.Builder b = Email.builder();
       for (Header h : headers) {
+        currentHeader = h.name();
         String v = Strict.render(h.value(), row.fields()).strip();
         String lower = h.name().toLowerCase(Locale.ROOT);
         if (lower.equals("to") || lower.equals("cc") || lower.equals("bcc")) {
@@ -181,6 +185,9 @@ public final class MergeTemplate {
       return failed(row, recipients.toString(), new RowError(row.number(), recipients.toString(), "no field '" + e.field()
           + "' (the template uses {{" + e.field() + "}}; the data has " + String.join(", ", row.fields().keySet()) + ")",
           RowError.Kind.DATA));
+    } catch (Strict.NotAFileName e) {
+      return failed(row, recipients.toString(), new RowError(row.number(), recipients.toString(), currentHeader + ": "
+          + e.getMessage(), RowError.Kind.DATA));
     } catch (MailException | IllegalArgumentException | MustacheException e) {
       return failed(row, recipients.toString(), RowError.of(row.number(), recipients.toString(), e));
     }

@@ -40,6 +40,25 @@ class MergeTemplateTest {
     assertEquals("Hi Doe, \"J\" <x>\n", e.text().orElseThrow());
   }
 
+  @Test void aFieldInAnAttachOrHtmlPathCannotLeaveTheTemplatesDirectory() throws Exception {
+    Path reports = Files.createDirectories(dir.resolve("tpl/reports"));
+    Files.writeString(reports.resolve("7.pdf"), "report");
+    Files.writeString(dir.resolve("secret.pdf"), "not for the recipients");
+    Path p = dir.resolve("tpl/t.txt");
+    Files.writeString(p, "To: a@example.net\nSubject: x\nAttach: reports/{{id}}.pdf\n\nHi\n");
+    MergeTemplate t = MergeTemplate.load(p);
+    assertEquals(1, ok(t.render(Row.of(1, Map.of("id", "7")))).attachments().size());
+    for (String hostile : List.of("../../secret", "/etc/passwd\u0000", "..", "a\\..\\..\\secret")) {
+      MergeTemplate.Rendered r = t.render(Row.of(2, Map.of("id", hostile)));
+      assertNull(r.email(), "data chose the file to attach: " + hostile);
+      assertEquals(RowError.Kind.DATA, r.error().kind(), r.error()::toString);
+      assertTrue(r.error().message().startsWith("Attach: "), r.error()::toString);
+    }
+    Files.writeString(dir.resolve("tpl/p.html"), "<p>hi</p>");
+    MergeTemplate h = template("To: a@example.net\nSubject: x\nHtml: {{page}}\n\nHi\n");
+    assertNull(h.render(Row.of(3, Map.of("page", "tpl/../tpl/p.html"))).email(), "a path from data");
+  }
+
   @Test void theHtmlPartIsEscapedAndTheTextIsNot() throws Exception {
     Files.writeString(dir.resolve("p.html"), "<p>Hi {{name}} {{{raw}}}</p>");
     MergeTemplate t = template("To: a@example.net\nSubject: x\nHtml: p.html\n\nHi {{name}}\n");

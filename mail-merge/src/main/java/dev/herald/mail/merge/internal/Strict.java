@@ -23,7 +23,20 @@ import java.util.List;
  */
 public final class Strict {
   /** How {@code {{name}}} writes its value ({@code {{{name}}}} always writes it as is). */
-  public enum Escape { NONE, HTML, ADDRESS }
+  public enum Escape { NONE, HTML, ADDRESS, FILE_NAME }
+
+  /**
+   * A value that {@link Escape#FILE_NAME} refuses: a row's field may fill in a file name, never a path
+   * ({@code ../../etc/passwd} in the data would attach any file this user can read).
+   */
+  public static final class NotAFileName extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotAFileName(String value) {
+      super("'" + value + "' from the data is not a plain file name (no '/', '\\', '..' or NUL): the data may not choose"
+          + " a file outside the template's paths", null, false, false);
+    }
+  }
 
   /** A name the row does not have. */
   public static final class MissingField extends RuntimeException {
@@ -47,6 +60,7 @@ public final class Strict {
           switch (escape) {
             case HTML -> super.encode(value, writer);
             case ADDRESS -> writer.write(phrase(value));
+            case FILE_NAME -> writer.write(fileName(value));
             default -> writer.write(value);
           }
         } catch (IOException e) {
@@ -81,10 +95,20 @@ public final class Strict {
     try {
       template.execute(w, scope);
     } catch (MustacheException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof MissingField m) throw m;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof MissingField m) throw m;
+        if (t instanceof NotAFileName n) throw n;
+      }
       throw e;
     }
     return w.toString();
+  }
+
+  static String fileName(String value) {
+    if (value.contains("/") || value.contains("\\") || value.contains("..") || value.indexOf('\0') >= 0) {
+      throw new NotAFileName(value);
+    }
+    return value;
   }
 
   /** A value for an address header: as is when it is an address or plain words, else a quoted string. */
