@@ -87,6 +87,15 @@ final class QueueCommand implements Callable<Integer> {
       }
     }
 
+    /** The store's answer about an id typed on the command line; an id it refuses ({@code ../x}) is a usage error. */
+    static <T> T byId(String id, java.util.function.Supplier<T> op) {
+      try {
+        return op.get();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("not a queue id: '" + id + "'; 'herald queue list' shows the ids");
+      }
+    }
+
     abstract int run(Outbox outbox, PrintStream out) throws Exception;
 
     static InputNotFoundException noSuch(String id, Outbox o) {
@@ -127,7 +136,7 @@ final class QueueCommand implements Callable<Integer> {
     Show(CliContext ctx) { super(ctx); }
 
     @Override int run(Outbox o, PrintStream out) {
-      QueuedMessage m = o.find(id).orElseThrow(() -> noSuch(id, o));
+      QueuedMessage m = byId(id, () -> o.find(id)).orElseThrow(() -> noSuch(id, o));
       out.println("id:          " + m.id());
       out.println("message-id:  " + m.messageId());
       out.println("state:       " + m.state().name().toLowerCase(java.util.Locale.ROOT) + (m.worker() == null ? "" : " (worker " + m.worker() + ")"));
@@ -189,7 +198,7 @@ final class QueueCommand implements Callable<Integer> {
         int n = o.retryAll();
         if (!ctx.quiet()) out.println(n + " message(s) made due now");
       } else {
-        if (!o.retry(which.id)) {
+        if (!byId(which.id, () -> o.retry(which.id))) {
           if (o.find(which.id).isEmpty()) throw noSuch(which.id, o);
           throw new UsageException(which.id + " is " + o.find(which.id).get().state().name().toLowerCase(java.util.Locale.ROOT)
               + ", neither failed nor deferred: nothing to retry");
@@ -208,7 +217,7 @@ final class QueueCommand implements Callable<Integer> {
 
     @Override int run(Outbox o, PrintStream out) {
       try {
-        if (!o.remove(id)) throw noSuch(id, o);
+        if (!byId(id, () -> o.remove(id))) throw noSuch(id, o);
       } catch (IllegalStateException e) {
         throw new dev.herald.mail.TransientMailException(e.getMessage());
       }

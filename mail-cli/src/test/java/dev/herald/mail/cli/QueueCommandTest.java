@@ -112,6 +112,17 @@ class QueueCommandTest {
     assertTrue(r.err().contains("unknown key 'firts' in queue-retry"), r.err());
   }
 
+  @Test void anIdThatIsAPathIsAUsageErrorNotABug() throws Exception {
+    Files.createDirectories(spool.resolve("x"));
+    for (String cmd : new String[] {"show", "retry", "remove"}) {
+      CliRunner.Result r = cli.run("queue", cmd, "--profile", "laptop", "../../x");
+      assertEquals(64, r.code(), r::toString);
+      assertTrue(r.err().startsWith("herald: not a queue id: '../../x'; 'herald queue list' shows the ids\nherald: hint: "), r.err());
+      assertEquals(2, r.err().lines().count(), r.err());
+    }
+    assertTrue(Files.isDirectory(spool.resolve("x")));
+  }
+
   @Test void queueAloneShowsWhatItNeeds() {
     CliRunner.Result r = cli.run("queue");
     assertEquals(64, r.code());
