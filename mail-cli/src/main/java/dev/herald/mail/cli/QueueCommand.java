@@ -123,7 +123,7 @@ final class QueueCommand implements Callable<Integer> {
         };
         List<String> rcpts = m.state() == QueuedMessage.State.FAILED ? List.copyOf(m.failed().keySet()) : m.pending();
         out.println(m.id() + "  " + m.state().name().toLowerCase(java.util.Locale.ROOT) + "  attempts " + m.attempts() + "  "
-            + when + "  " + String.join(",", rcpts) + (m.lastError() == null ? "" : "  " + shorten(m.lastError(), 100)));
+            + when + "  " + String.join(",", rcpts) + (m.lastError() == null ? "" : "  " + shorten(safe(m.lastError()), 100)));
       }
       return ExitCodes.OK;
     }
@@ -143,16 +143,16 @@ final class QueueCommand implements Callable<Integer> {
       out.println("from:        <" + m.sender() + ">");
       out.println("pending:     " + String.join(", ", m.pending()));
       if (!m.delivered().isEmpty()) out.println("delivered:   " + String.join(", ", m.delivered()));
-      for (Map.Entry<String, String> f : m.failed().entrySet()) out.println("failed:      " + f.getKey() + ": " + f.getValue());
+      for (Map.Entry<String, String> f : m.failed().entrySet()) out.println("failed:      " + f.getKey() + ": " + safe(f.getValue()));
       out.println("queued:      " + m.created().truncatedTo(ChronoUnit.SECONDS));
       out.println("attempts:    " + m.attempts());
       if (m.nextAttempt() != null && m.state() == QueuedMessage.State.DEFERRED) {
         out.println("next:        " + m.nextAttempt().truncatedTo(ChronoUnit.SECONDS));
       }
-      if (m.lastError() != null) out.println("last error:  " + m.lastError());
+      if (m.lastError() != null) out.println("last error:  " + safe(m.lastError()));
       out.println("size:        " + m.size() + " octets");
       out.println("history:");
-      for (String h : m.history()) out.println("  " + h);
+      for (String h : m.history()) out.println("  " + safe(h));
       return ExitCodes.OK;
     }
   }
@@ -280,7 +280,7 @@ final class QueueCommand implements Callable<Integer> {
     private void report(PrintStream out, QueuedMessage m, Outcome outcome) {
       if (ctx.quiet()) return;
       String what = outcome.done() && m.failed().isEmpty() ? "delivered to " + (m.delivered().size() + outcome.accepted().size())
-          + " recipient(s)" : outcome.summary();
+          + " recipient(s)" : safe(outcome.summary());
       synchronized (out) {
         out.println(m.id() + " " + m.messageId() + ": " + what);
         out.flush();
@@ -295,6 +295,9 @@ final class QueueCommand implements Callable<Integer> {
     if (s < 86400) return s / 3600 + "h" + (s % 3600 / 60 == 0 ? "" : s % 3600 / 60 + "m");
     return s / 86400 + "d" + (s % 86400 / 3600 == 0 ? "" : s % 86400 / 3600 + "h");
   }
+
+  /** A server's words as stored (a reply may hold terminal escapes): one line, control characters shown, not sent. */
+  static String safe(String s) { return dev.herald.mail.internal.Printable.oneLine(s); }
 
   private static String shorten(String s, int max) { return s.length() <= max ? s : s.substring(0, max - 1) + "…"; }
 }

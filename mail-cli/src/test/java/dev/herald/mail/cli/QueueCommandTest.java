@@ -11,6 +11,7 @@ import dev.herald.mail.testkit.RecordedMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,19 @@ class QueueCommandTest {
       assertEquals(2, r.err().lines().count(), r.err());
     }
     assertTrue(Files.isDirectory(spool.resolve("x")));
+  }
+
+  @Test void aServersControlCharactersNeverReachTheTerminal() {
+    server.script(at(Stage.RCPT).reply(550, "5.1.1 \u001b]0;pwned\u0007\u001b[2Jno such user"));
+    assertEquals(0, cli.run("send", "--queue", "--profile", "laptop", "--to", "ghost@example.org", "--subject", "s", "--text", "t").code());
+    CliRunner.Result run = cli.run("queue", "run", "--profile", "laptop", "--once");
+    CliRunner.Result list = cli.run("queue", "list", "--profile", "laptop");
+    CliRunner.Result show = cli.run("queue", "show", "--profile", "laptop", firstId(list));
+    for (CliRunner.Result r : List.of(run, list, show)) {
+      assertEquals(0, r.code(), r::toString);
+      assertTrue(r.out().contains("no such user"), r.out());
+      assertTrue(r.out().chars().noneMatch(c -> c == 0x1b || c == 0x07), r.out());
+    }
   }
 
   @Test void queueAloneShowsWhatItNeeds() {
