@@ -215,7 +215,8 @@ final class BatchCommand implements Callable<Integer> {
           out.println("            … " + (n - 20) + " more (see --report)");
           break;
         }
-        out.println("            row " + o.row() + (o.recipient().isEmpty() ? "" : " " + o.recipient()) + ": " + o.reply());
+        out.println("            row " + o.row() + (o.recipient().isEmpty() ? "" : " " + o.recipient()) + ": "
+            + dev.herald.mail.internal.Printable.oneLine(o.reply())); // a server's words: no escape reaches the terminal
       }
     }
     if (r.interrupted() || r.count(Status.PENDING) > 0 || r.count(Status.DEFERRED) > 0) {

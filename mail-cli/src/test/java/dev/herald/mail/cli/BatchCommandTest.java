@@ -150,4 +150,16 @@ class BatchCommandTest {
       assertEquals(2, server.messages().size(), "the rerun sent nothing");
     }
   }
+
+  @Test void aRefusalsControlCharactersNeverReachTheTerminal() throws Exception {
+    try (MockSmtpServer server = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).user("me", "pw").build().start()) {
+      server.script(dev.herald.mail.testkit.Fault.at(dev.herald.mail.Stage.RCPT).reply(550, "5.1.1 \u001b]0;pwned\u0007no such user"));
+      Path conf = Servers.config(home, "mock", server, Map.of());
+      Path t = write("t.txt", "To: {{email}}\nSubject: Hi\n\nHello\n");
+      Path d = write("d.csv", "email\nghost@example.net\n");
+      Result r = cli.run("batch", t.toString(), d.toString(), "--config", conf.toString(), "--send");
+      assertTrue(r.out().contains("row 1 ghost@example.net: ") && r.out().contains("no such user"), r::toString);
+      assertTrue((r.out() + r.err()).chars().noneMatch(c -> c == 0x1b || c == 0x07), r::toString);
+    }
+  }
 }
