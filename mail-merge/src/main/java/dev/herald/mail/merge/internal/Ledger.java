@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A batch's own record of its rows, {@code ledger.tsv} in the batch's directory: one line when a row is
@@ -81,8 +84,17 @@ public final class Ledger implements AutoCloseable {
    * @throws IllegalStateException when another process runs this batch
    */
   public static Ledger open(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    FileChannel lc = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    // The ledger holds the batch's recipients and the servers' replies: its directories and files are the owner's alone.
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (posix) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
+    }
+    FileAttribute<?>[] ownerOnly = posix
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    FileChannel lc = FileChannel.open(dir.resolve("lock"), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly);
     FileLock lock;
     try {
       lock = lc.tryLock();
@@ -95,8 +107,8 @@ public final class Ledger implements AutoCloseable {
       throw new IllegalStateException("another herald process is running this batch (" + dir + ")");
     }
     Map<Integer, Entry> entries = read(dir);
-    FileChannel out = FileChannel.open(dir.resolve("ledger.tsv"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    FileChannel out = FileChannel.open(dir.resolve("ledger.tsv"), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND), ownerOnly);
     return new Ledger(out, lc, lock, entries);
   }
 
