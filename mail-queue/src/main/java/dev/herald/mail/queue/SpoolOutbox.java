@@ -359,7 +359,14 @@ public final class SpoolOutbox implements Outbox {
 
   private void promoteDue(Instant now) throws IOException {
     for (String id : names(deferred)) {
-      Meta meta = meta(deferred.resolve(id));
+      Meta meta;
+      try {
+        meta = meta(deferred.resolve(id));
+      } catch (IOException damaged) {
+        // One damaged entry must not stop every claim: it stays where it is, for an operator.
+        LOG.log(System.Logger.Level.WARNING, damaged.getMessage());
+        continue;
+      }
       if (meta == null) continue;
       if (meta.message.nextAttempt() == null || !meta.message.nextAttempt().isAfter(now)) {
         Durable.rename(deferred.resolve(id), queued.resolve(id));

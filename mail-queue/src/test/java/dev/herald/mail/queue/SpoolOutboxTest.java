@@ -44,6 +44,16 @@ class SpoolOutboxTest {
     }
   }
 
+  @Test void aDamagedDeferredEntryDoesNotStopTheOthersFromBeingClaimed() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    Path broken = Files.createDirectories(dir.resolve("deferred").resolve("20260101-000000-000-abcdef"));
+    Files.writeString(broken.resolve("meta.json"), "{\"id\": \"20260101-000000-000-abcdef\", torn");
+    String id = spool.enqueue(envelope("bob@example.net"), message("after the damaged one"));
+    Outbox.Claim c = spool.claim().orElseThrow();
+    assertEquals(id, c.message().id());
+    assertTrue(Files.isDirectory(broken), "the damaged entry is left for an operator");
+  }
+
   @Test void enqueueLeavesAWholeEntryInQueuedAndNothingInTmp() throws Exception {
     SpoolOutbox spool = spool(Duration.ofMinutes(5));
     MessageContent content = message("one");
