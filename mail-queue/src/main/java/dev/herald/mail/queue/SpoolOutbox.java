@@ -319,7 +319,14 @@ public final class SpoolOutbox implements Outbox {
         while ((id = nextCandidate()) != null) {
           Path entry = active.resolve(id + "@" + worker);
           if (Durable.rename(queued.resolve(id), entry)) {
-            Meta meta = meta(entry);
+            Meta meta;
+            try {
+              meta = meta(entry);
+            } catch (IOException damaged) {
+              // Left in active/ (taken back when this worker's lease lapses): the others are still claimed.
+              LOG.log(System.Logger.Level.WARNING, damaged.getMessage());
+              continue;
+            }
             if (meta == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
             QueuedMessage m = meta.message.with(State.ACTIVE, worker);
             return Optional.of(new SpoolClaim(m, new SpooledContent(entry.resolve("message.eml"), m.size(), m.messageId(),

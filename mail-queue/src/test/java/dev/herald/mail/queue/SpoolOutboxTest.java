@@ -54,6 +54,15 @@ class SpoolOutboxTest {
     assertTrue(Files.isDirectory(broken), "the damaged entry is left for an operator");
   }
 
+  @Test void aDamagedQueuedEntryIsSkippedAndTheNextOneClaimed() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    Path broken = Files.createDirectories(dir.resolve("queued").resolve("20260101-000000-000-abcdef"));
+    Files.writeString(broken.resolve("meta.json"), "torn");
+    String id = spool.enqueue(envelope("bob@example.net"), message("after the damaged one"));
+    assertEquals(id, spool.claim().orElseThrow().message().id(), "the damaged entry (the oldest) does not stop the claim");
+    assertEquals(Optional.empty(), spool.claim());
+  }
+
   @Test void enqueueLeavesAWholeEntryInQueuedAndNothingInTmp() throws Exception {
     SpoolOutbox spool = spool(Duration.ofMinutes(5));
     MessageContent content = message("one");
