@@ -43,7 +43,12 @@ class BatchProcessIT {
     Files.writeString(data, b, StandardCharsets.UTF_8);
   }
 
-  @AfterEach void tearDown() { server.close(); }
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach void tearDown() {
+    for (Process p : started) p.destroyForcibly(); // a failed assertion must not leave a batch running
+    server.close();
+  }
 
   private Process start(String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
@@ -56,7 +61,9 @@ class BatchProcessIT {
     pb.environment().put("XDG_CONFIG_HOME", tmp.toString());
     pb.environment().put("XDG_DATA_HOME", tmp.resolve("data").toString());
     pb.redirectOutput(tmp.resolve("out-" + System.nanoTime() + ".txt").toFile()).redirectErrorStream(true);
-    return pb.start();
+    Process p = pb.start();
+    started.add(p);
+    return p;
   }
 
   private void awaitMessages(int n, Process p) throws InterruptedException {
