@@ -40,7 +40,10 @@ class LargeSignedAttachmentIT {
       Process p = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
           LargeSignedSend.class.getName(), conf.toString(), dir.resolve("big.bin").toString(), "50")
           .redirectErrorStream(true).start();
-      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child JVM finished in time");
+      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        p.destroyForcibly(); // no JVM left behind by a failed test
+        throw new AssertionError("the child JVM did not finish in 180 s");
+      }
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, p.exitValue(), output);
       assertTrue(output.startsWith("ok "), output);
