@@ -66,7 +66,7 @@ public final class InboxStore {
       try (Stream<Path> list = Files.list(dir)) {
         files = list.filter(f -> f.getFileName().toString().endsWith(".eml") && Files.isRegularFile(f))
             .filter(f -> validId(stem(f)))
-            .sorted(Comparator.comparing(InboxStore::modified).thenComparing(Path::toString)).toList();
+            .sorted(Comparator.comparing(InboxStore::modified).thenComparing(InboxStore::arrivalOrder)).toList();
       }
       for (Path f : files) {
         // What a restarted server cannot know about how the message came: no TLS, no AUTH badge.
@@ -209,6 +209,20 @@ public final class InboxStore {
     if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file of that name is in the way";
     if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
     return e.getMessage();
+  }
+
+  private static final java.util.regex.Pattern SAME_MILLISECOND = java.util.regex.Pattern.compile("(\\d{8}-\\d{6}-\\d{3})(?:-(\\d{1,9}))?");
+
+  /**
+   * Order of arrival among files with the same time stamp (the file system's clock may be coarser
+   * than a millisecond): by name, a second message of a millisecond ({@code …-123-1}) after the first
+   * ({@code …-123}), which a plain string order puts first ('-' sorts before '.').
+   */
+  private static String arrivalOrder(Path f) {
+    String stem = stem(f);
+    java.util.regex.Matcher m = SAME_MILLISECOND.matcher(stem);
+    if (!m.matches()) return stem;
+    return m.group(1) + "-" + "%09d".formatted(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
   }
 
   private static String stem(Path f) {

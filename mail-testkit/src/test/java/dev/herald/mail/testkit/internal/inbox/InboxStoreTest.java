@@ -59,6 +59,20 @@ class InboxStoreTest {
     assertTrue(Files.exists(dir.resolve("notes.txt")));
   }
 
+  @Test void filesOfOneTimeStampAreListedInTheOrderTheyCame(@TempDir Path dir) throws Exception {
+    Path inbox = dir.resolve("inbox");
+    Files.createDirectories(inbox);
+    // a coarse file-system clock gives both the same time stamp; the second of a millisecond is named -1
+    java.nio.file.attribute.FileTime same = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+    for (String[] f : new String[][] {{"20261204-151000-123", "first"}, {"20261204-151000-123-1", "second"},
+        {"20261204-151000-123-10", "eleventh"}, {"20261204-151000-123-2", "third"}}) {
+      Path p = Files.write(inbox.resolve(f[0] + ".eml"), message(f[1]));
+      Files.setLastModifiedTime(p, same);
+    }
+    assertEquals(List.of("eleventh", "third", "second", "first"),
+        InboxStore.inDirectory(inbox).newestFirst().stream().map(StoredMessage::subject).toList());
+  }
+
   @Test void idsAreSafeFileNames() {
     assertTrue(InboxStore.validId("20261204-151000-123-1"));
     assertFalse(InboxStore.validId("../etc/passwd"));
