@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
@@ -119,18 +123,26 @@ public final class OutboxWorker implements AutoCloseable {
     running.forEach(Thread::start);
   }
 
+  /**
+   * One worker thread. The next claim (file or database work) is made on a helper thread while the
+   * current message is being sent, so the two overlap; a claim made is always attempted, also when
+   * the worker is stopping (it is a message in hand).
+   */
   private void drain() {
+    String name = Thread.currentThread().getName();
+    ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name + "-claim");
+      t.setDaemon(true);
+      return t;
+    });
     try {
-      while (!stopping) {
-        Optional<Outbox.Claim> claim;
-        try {
-          claim = outbox.claim();
-        } catch (MailException e) {
-          LOG.log(System.Logger.Level.WARNING, e.getMessage());
-          claim = Optional.empty();
-        }
+      Future<Optional<Outbox.Claim>> next = null;
+      while (!stopping || next != null) {
+        Optional<Outbox.Claim> claim = next != null ? await(next) : claimNext();
+        next = null;
         if (claim.isPresent()) {
           lastClaim = System.nanoTime();
+          if (!stopping) next = ahead.submit(this::claimNext);
           attempt(claim.get());
         } else if (once) {
           return;
@@ -139,7 +151,42 @@ public final class OutboxWorker implements AutoCloseable {
         }
       }
     } finally {
+      ahead.shutdownNow();
+      try {
+        ahead.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       done.countDown();
+    }
+  }
+
+  private Optional<Outbox.Claim> claimNext() {
+    try {
+      return outbox.claim();
+    } catch (MailException e) {
+      LOG.log(System.Logger.Level.WARNING, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The claim made ahead; waited for without interruption, since a claim made must not be dropped. */
+  private static Optional<Outbox.Claim> await(Future<Optional<Outbox.Claim>> f) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) throw r;
+          if (e.getCause() instanceof Error err) throw err;
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 

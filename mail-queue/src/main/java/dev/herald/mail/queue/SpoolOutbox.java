@@ -13,6 +13,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,22 +41,25 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The {@code spool} store: a directory on this machine, no server. Each message is a directory
- * holding {@code message.eml} (the message as it will be sent) and {@code meta.json} (envelope,
- * attempts, next attempt, last error, history); where that directory sits says its state:
+ * The {@code spool} store: a directory on this machine, no server. Each message is one file: a
+ * header block (JSON: envelope, attempts, next attempt, last error, history, the key of a keyed
+ * enqueue) ended by a blank line, then the message exactly as it will be sent. Where the file sits
+ * says its state:
  *
  * <pre>
- * tmp/ID/           being written; no worker ever looks here
- * queued/ID/        due now
- * deferred/ID/      waiting for its next attempt (meta.json's next-attempt)
- * active/ID@WORKER/ claimed by WORKER, whose lease is the modification time of workers/WORKER
- * failed/ID/        given up on, with its history
+ * tmp/ID            being written; no worker ever looks here
+ * queued/ID         due now
+ * deferred/ID       waiting for its next attempt (the header's next-attempt)
+ * active/ID@WORKER  claimed by WORKER, whose lease is the modification time of workers/WORKER
+ * failed/ID         given up on, with its history
  * trash/            delivered or removed, to be deleted by {@link #cleanUp()}
  * </pre>
  *
- * A message is written under {@code tmp/}, forced to disk, and renamed into {@code queued/} (the
- * rename made durable by syncing the directory): an entry is either whole in {@code queued/} or not
- * there at all. A claim is a rename into {@code active/}: of two workers renaming one entry, one
+ * A message is written to {@code tmp/ID}, forced to disk, and renamed into {@code queued/} (the
+ * rename made durable by syncing the directory, one sync for the renames of all the enqueues of this
+ * process that wait for it): an entry is either whole in {@code queued/} or not there at all. A new
+ * header (after an attempt, on retry) is written with the message to a new file that replaces the
+ * old one by a rename. A claim is a rename into {@code active/}: of two workers renaming one entry, one
  * fails. Several processes may share a spool on one machine (not over NFS: its renames and locks
  * are not to be trusted).
  */
@@ -81,6 +85,10 @@ public final class SpoolOutbox implements Outbox {
   private final Clock clock;
   private final String worker;
   private final Deque<String> candidates = new ArrayDeque<>();
+  // Group commit of queued/: an enqueue takes a ticket after its rename; one directory sync covers every ticket taken before it began.
+  private final java.util.concurrent.atomic.AtomicLong renamed = new java.util.concurrent.atomic.AtomicLong();
+  private final Object syncLock = new Object();
+  private long synced;
   private volatile boolean created;
   private volatile boolean heartbeat;
   private long lastRecovery;
@@ -140,12 +148,11 @@ public final class SpoolOutbox implements Outbox {
     return store(newId(), null, envelope, content);
   }
 
-  /** Writes the entry in tmp/ID (with the caller's key, if any, in tmp/ID/key) and renames it into queued/. */
+  /** Writes the entry to tmp/ID (the caller's key, if any, in its header) and renames it into queued/. */
   private String store(String id, String key, Envelope envelope, MessageContent content) {
     Path entry = tmp.resolve(id);
     try {
       ensureCreated();
-      Files.createDirectory(entry);
       String messageId = content.messageId().orElse(null);
       byte[] prefix = new byte[0];
       if (messageId == null) {
@@ -154,24 +161,21 @@ public final class SpoolOutbox implements Outbox {
         messageId = MimeRenderer.newMessageId(domainOf);
         prefix = ("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII);
       }
-      long size;
-      try (FileChannel ch = FileChannel.open(entry.resolve("message.eml"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      Instant now = clock.instant();
+      QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
+          Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
+          0, null);
+      try (FileChannel ch = FileChannel.open(entry, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        out.write(header(m, key, content.has8bit(), content.requiresSmtpUtf8()));
         out.write(prefix);
         content.writeTo(out);
         out.flush();
         if (fsync) ch.force(true);
-        size = ch.size();
       }
-      Instant now = clock.instant();
-      QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
-          Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
-          size, null);
-      if (key != null) writeNew(entry.resolve("key"), key.getBytes(StandardCharsets.US_ASCII));
-      writeNew(entry.resolve("meta.json"), json(m, content.has8bit(), content.requiresSmtpUtf8()));
-      if (fsync) Durable.syncDirectory(entry);
+      // tmp/ is not synced: the name that must survive is the one in queued/, and syncing queued/ makes the rename durable.
       Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      if (fsync) Durable.syncDirectory(queued);
+      if (fsync) syncQueued();
       return id;
     } catch (IOException | UncheckedIOException e) {
       try {
@@ -182,6 +186,17 @@ public final class SpoolOutbox implements Outbox {
       String why = e instanceof UncheckedIOException u ? String.valueOf(u.getCause().getMessage()) : reason((IOException) e);
       throw new LocalIoException("cannot store the message in queue " + name + " (" + root + "): " + why, dev.herald.mail.Stage.LOCAL, 0,
           null, null, "nothing was queued; free space or fix the directory's permissions, then try again", e);
+    }
+  }
+
+  /** Makes the renames into queued/ so far durable: one directory sync for all the enqueues waiting at the time. */
+  private void syncQueued() throws IOException {
+    long mine = renamed.incrementAndGet();
+    synchronized (syncLock) {
+      if (synced >= mine) return; // a sync that began after this rename covered it
+      long upTo = renamed.get();
+      Durable.syncDirectory(queued);
+      synced = upTo;
     }
   }
 
@@ -268,9 +283,9 @@ public final class SpoolOutbox implements Outbox {
 
   /** Whether an entry with this id is in the store, in any state, looked for in the order entries move. */
   private boolean stored(String id) throws IOException {
-    if (Files.isDirectory(queued.resolve(id))) return true;
+    if (Files.exists(queued.resolve(id))) return true;
     for (String n : names(active)) if (n.startsWith(id + "@")) return true;
-    return Files.isDirectory(deferred.resolve(id)) || Files.isDirectory(failed.resolve(id)) || Files.isDirectory(queued.resolve(id));
+    return Files.exists(deferred.resolve(id)) || Files.exists(failed.resolve(id)) || Files.exists(queued.resolve(id));
   }
 
   private static void checkKey(String key) {
@@ -308,7 +323,7 @@ public final class SpoolOutbox implements Outbox {
 
   // ------------------------------------------------------------------ claim and record
 
-  private record SpoolClaim(QueuedMessage message, MessageContent content, Path entry) implements Claim { }
+  private record SpoolClaim(QueuedMessage message, Meta meta, MessageContent content, Path entry) implements Claim { }
 
   @Override public Optional<Claim> claim() {
     try {
@@ -319,18 +334,19 @@ public final class SpoolOutbox implements Outbox {
         while ((id = nextCandidate()) != null) {
           Path entry = active.resolve(id + "@" + worker);
           if (Durable.rename(queued.resolve(id), entry)) {
-            Meta meta;
+            // One read for header and message alike when the message is small: nothing is read twice.
+            Loaded e;
             try {
-              meta = meta(entry);
+              e = load(entry, true);
             } catch (IOException damaged) {
               // Left in active/ (taken back when this worker's lease lapses): the others are still claimed.
               LOG.log(System.Logger.Level.WARNING, damaged.getMessage());
               continue;
             }
-            if (meta == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
-            QueuedMessage m = meta.message.with(State.ACTIVE, worker);
-            return Optional.of(new SpoolClaim(m, new SpooledContent(entry.resolve("message.eml"), m.size(), m.messageId(),
-                meta.eightBit, meta.smtpUtf8), entry));
+            if (e == null) continue; // not a message of ours (a stray directory): left where it is now, for an operator
+            QueuedMessage m = e.meta.message.with(State.ACTIVE, worker);
+            return Optional.of(new SpoolClaim(m, e.meta, new SpooledContent(entry, e.meta.headerLength, m.size(), e.bytes,
+                m.messageId(), e.meta.eightBit, e.meta.smtpUtf8), entry));
           }
         }
         if (round == 0) refill();
@@ -386,16 +402,21 @@ public final class SpoolOutbox implements Outbox {
     QueuedMessage m = c.message();
     Path entry = c.entry();
     try {
-      if (!Files.isDirectory(entry)) throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
       Instant now = clock.instant();
       if (outcome.done() && m.failed().isEmpty()) {
-        keyed(entry, m.id()); // the marker outlives the entry: a keyed message is never stored twice
+        // The marker outlives the entry: a keyed message is never stored twice.
+        if (c.meta().key != null && !Files.exists(keys.resolve(c.meta().key))) writeMarker(c.meta().key, m.id());
         // Not synced: after a power failure the message may be back and sent again; that is at-least-once
-        // (a crash of the process alone loses no rename). Deleting the files is left to cleanUp(), off the
+        // (a crash of the process alone loses no rename). Deleting the file is left to cleanUp(), off the
         // delivery path: an unlink costs more than the whole send on some file systems.
-        Files.move(entry, trash.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(entry, trash.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+          throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
+        }
         return;
       }
+      if (!Files.exists(entry)) throw new NoSuchFileException(entry + " (the claim expired and was taken back)");
       List<String> delivered = new ArrayList<>(m.delivered());
       delivered.addAll(outcome.accepted());
       Map<String, String> failedNow = new LinkedHashMap<>(m.failed());
@@ -405,8 +426,7 @@ public final class SpoolOutbox implements Outbox {
       QueuedMessage next = new QueuedMessage(m.id(), m.messageId(), outcome.pending().isEmpty() ? State.FAILED : State.DEFERRED,
           m.sender(), outcome.pending(), delivered, failedNow, m.created(), m.attempts() + 1, outcome.nextAttempt(),
           outcome.error() != null ? outcome.error() : m.lastError(), history, m.size(), null);
-      Meta old = meta(entry);
-      Durable.replace(entry.resolve("meta.json"), json(next, old.eightBit, old.smtpUtf8));
+      rewrite(entry, next, c.meta());
       Path target = (next.state() == State.FAILED ? failed : deferred).resolve(m.id());
       Files.move(entry, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Durable.syncDirectory(active);
@@ -417,15 +437,32 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
+  /**
+   * Replaces {@code entry}'s header: the new header and the message are written to a file in tmp/,
+   * forced to disk, and renamed over the entry (its directory synced), so a crash leaves the old
+   * entry or the new one, whole.
+   */
+  private void rewrite(Path entry, QueuedMessage next, Meta meta) throws IOException {
+    Path t = tmp.resolve(entry.getFileName().toString());
+    Files.deleteIfExists(t);
+    try (FileChannel in = FileChannel.open(entry, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer h = ByteBuffer.wrap(header(next, meta.key, meta.eightBit, meta.smtpUtf8));
+      while (h.hasRemaining()) out.write(h);
+      long pos = meta.headerLength;
+      long end = in.size();
+      while (pos < end) pos += in.transferTo(pos, end - pos, out);
+      out.force(true);
+    }
+    Files.move(t, entry, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Durable.syncDirectory(entry.getParent());
+  }
+
   /** Writes the marker of a keyed entry if its enqueue died before it did. */
   private void keyed(Path entry, String id) throws IOException {
-    String key;
-    try {
-      key = Files.readString(entry.resolve("key"), StandardCharsets.US_ASCII).strip();
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    if (marker(key).isEmpty()) writeMarker(key, id);
+    Meta meta = meta(entry);
+    if (meta == null || meta.key == null) return;
+    if (marker(meta.key).isEmpty()) writeMarker(meta.key, id);
   }
 
   @Override public void renew() {
@@ -474,7 +511,7 @@ public final class SpoolOutbox implements Outbox {
       }
       for (String stale : names(tmp)) {
         Path p = tmp.resolve(stale);
-        if (newest(p).isBefore(now.minus(STALE_TMP))) Durable.deleteTree(p); // an enqueue that died half-way: never visible
+        if (newest(p).isBefore(now.minus(STALE_TMP))) Durable.deleteTree(p); // an enqueue (or rewrite) that died half-way: never visible
       }
       cleanUp();
       return n;
@@ -492,7 +529,13 @@ public final class SpoolOutbox implements Outbox {
   }
 
   private static Instant newest(Path dir) throws IOException {
-    Instant t = Files.getLastModifiedTime(dir).toInstant();
+    Instant t;
+    try {
+      t = Files.getLastModifiedTime(dir).toInstant();
+      if (!Files.isDirectory(dir)) return t; // an entry of this layout is a file; a directory is a half-written one of the old layout
+    } catch (NoSuchFileException e) {
+      return Instant.now();
+    }
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Instant pt = Files.getLastModifiedTime(p).toInstant();
@@ -553,8 +596,9 @@ public final class SpoolOutbox implements Outbox {
         Path entry = active.resolve(id + "@" + worker);
         if (!Durable.rename(from, entry)) continue;
         if (!heartbeat) renew();
-        QueuedMessage m = read(entry, State.ACTIVE, worker);
         Meta meta = meta(entry);
+        if (meta == null) throw new IOException(entry + " is not a message of this spool");
+        QueuedMessage m = meta.message.with(State.ACTIVE, worker);
         List<String> pending = new ArrayList<>(m.pending());
         for (String r : m.failed().keySet()) if (!pending.contains(r)) pending.add(r);
         List<String> history = new ArrayList<>(m.history());
@@ -562,7 +606,7 @@ public final class SpoolOutbox implements Outbox {
             + " failed recipient(s)"));
         QueuedMessage next = new QueuedMessage(id, m.messageId(), State.QUEUED, m.sender(), pending, m.delivered(), Map.of(),
             m.created(), m.attempts(), null, m.lastError(), history, m.size(), null);
-        Durable.replace(entry.resolve("meta.json"), json(next, meta.eightBit, meta.smtpUtf8));
+        rewrite(entry, next, meta);
         Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Durable.syncDirectory(active);
         Durable.syncDirectory(queued);
@@ -669,24 +713,71 @@ public final class SpoolOutbox implements Outbox {
     }
   }
 
-  // ------------------------------------------------------------------ meta.json
+  // ------------------------------------------------------------------ an entry's header
 
-  private record Meta(QueuedMessage message, boolean eightBit, boolean smtpUtf8) { }
+  /** Read this much first: a header with a short history and a small message fit in one read. */
+  private static final int FIRST_READ = 16 * 1024;
+
+  /** @param headerLength where the message begins in the entry's file */
+  private record Meta(QueuedMessage message, String key, boolean eightBit, boolean smtpUtf8, long headerLength) { }
+
+  /** @param bytes the whole file when the message was small enough to hold (see SpooledContent), else null */
+  private record Loaded(Meta meta, byte[] bytes) { }
 
   private QueuedMessage read(Path entry, State state, String worker) throws IOException {
     Meta m = meta(entry);
     return m == null ? null : m.message.with(state, worker);
   }
 
-  /** The entry's meta.json; null when the entry is gone (claimed or removed meanwhile) or is not a message. */
-  @SuppressWarnings("unchecked")
+  /** The entry's header; null when the entry is gone (claimed or removed meanwhile) or is not a message. */
   private static Meta meta(Path entry) throws IOException {
-    String text;
-    try {
-      text = Files.readString(entry.resolve("meta.json"), StandardCharsets.UTF_8);
+    Loaded l = load(entry, false);
+    return l == null ? null : l.meta;
+  }
+
+  /** Reads an entry's header, and with {@code body} a small message with it; null when it is gone or is a directory. */
+  private static Loaded load(Path entry, boolean body) throws IOException {
+    try (FileChannel ch = FileChannel.open(entry, StandardOpenOption.READ)) {
+      long size = ch.size();
+      boolean whole = body && size <= SpooledContent.HOLD_LIMIT + FIRST_READ;
+      byte[] b = new byte[(int) (whole ? size : Math.min(size, FIRST_READ))];
+      int n = fill(ch, b, 0);
+      int end;
+      while ((end = endOfHeader(b, n)) < 0) {
+        if (n < b.length || n >= size) throw new IOException(entry + " is damaged: its header has no end (a blank line)");
+        b = java.util.Arrays.copyOf(b, (int) Math.min(size, (long) b.length * 2));
+        n = fill(ch, b, n);
+      }
+      Meta meta = parse(entry, new String(b, 0, end, StandardCharsets.UTF_8), end + 2, size);
+      boolean hold = body && size - meta.headerLength <= SpooledContent.HOLD_LIMIT;
+      if (hold && b.length < size) {
+        b = java.util.Arrays.copyOf(b, (int) size);
+        n = fill(ch, b, n);
+      }
+      if (hold && n < size) throw new IOException(entry + " changed while it was read");
+      return new Loaded(meta, hold ? b : null);
     } catch (NoSuchFileException e) {
       return null;
+    } catch (IOException e) {
+      if (Files.isDirectory(entry)) return null; // not an entry of this layout
+      throw e;
     }
+  }
+
+  private static int fill(FileChannel ch, byte[] b, int from) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(b, from, b.length - from);
+    while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) { /* ch.read(buf, pos) advances buf */ }
+    return buf.position();
+  }
+
+  /** The offset of the blank line that ends the header ("\n\n"), or -1 when it is not in {@code b[0, n)}. */
+  private static int endOfHeader(byte[] b, int n) {
+    for (int i = 0; i + 1 < n; i++) if (b[i] == '\n' && b[i + 1] == '\n') return i;
+    return -1;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Meta parse(Path entry, String text, long headerLength, long fileSize) throws IOException {
     try {
       Map<String, Object> c = (Map<String, Object>) Json.parse(text);
       Map<String, String> failedMap = new LinkedHashMap<>();
@@ -698,10 +789,11 @@ public final class SpoolOutbox implements Outbox {
       QueuedMessage q = new QueuedMessage((String) c.get("id"), (String) c.get("message-id"), State.QUEUED, (String) c.get("sender"),
           strings(c.get("pending")), strings(c.get("delivered")), failedMap, Instant.parse((String) c.get("created")),
           ((Number) c.get("attempts")).intValue(), next == null ? null : Instant.parse((String) next), (String) c.get("last-error"),
-          strings(c.get("history")), ((Number) c.get("size")).longValue(), null);
-      return new Meta(q, Boolean.TRUE.equals(c.get("8bit")), Boolean.TRUE.equals(c.get("smtputf8")));
+          strings(c.get("history")), fileSize - headerLength, null);
+      return new Meta(q, (String) c.get("key"), Boolean.TRUE.equals(c.get("8bit")), Boolean.TRUE.equals(c.get("smtputf8")),
+          headerLength);
     } catch (RuntimeException e) {
-      throw new IOException(entry.resolve("meta.json") + " is damaged: " + e.getMessage(), e);
+      throw new IOException(entry + "'s header is damaged: " + e.getMessage(), e);
     }
   }
 
@@ -711,9 +803,11 @@ public final class SpoolOutbox implements Outbox {
     return out;
   }
 
-  private static byte[] json(QueuedMessage m, boolean eightBit, boolean smtpUtf8) {
+  /** The header block: the JSON (which never holds a blank line: its strings escape line breaks), then a blank line. */
+  private static byte[] header(QueuedMessage m, String key, boolean eightBit, boolean smtpUtf8) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("id", m.id());
+    if (key != null) o.put("key", key);
     o.put("message-id", m.messageId());
     o.put("sender", m.sender());
     o.put("pending", m.pending());
@@ -731,10 +825,9 @@ public final class SpoolOutbox implements Outbox {
     o.put("next-attempt", m.nextAttempt() == null ? null : m.nextAttempt().toString());
     o.put("last-error", m.lastError());
     o.put("history", m.history());
-    o.put("size", m.size());
     o.put("8bit", eightBit);
     o.put("smtputf8", smtpUtf8);
-    return Json.write(o).getBytes(StandardCharsets.UTF_8);
+    return (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   private static String stamp(Instant t) { return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); }

@@ -188,4 +188,20 @@ class OutboxWorkerIT {
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("herald-outbox-")),
         "a worker thread outlived close()");
   }
+
+  @Test void theClaimMadeAheadWhileSendingIsAlsoFinishedOnClose() throws Exception {
+    MockSmtpServer server = server();
+    server.script(at(Stage.DATA_END).delay(Duration.ofMillis(800)).once());
+    SpoolOutbox spool = spool();
+    for (String s : List.of("first", "second", "third")) {
+      spool.enqueue(new dev.herald.mail.Envelope("app@example.org", List.of("bob@example.net")), email(s, "bob@example.net").render());
+    }
+    OutboxWorker w = worker(spool, mailer(server), 1, new CopyOnWriteArrayList<>()).start();
+    // One thread: the message being sent and the next one, claimed while the first is sent.
+    await("two claims", Duration.ofSeconds(5), () -> spool.stats().active() == 2);
+    w.close();
+    assertEquals(0, spool.stats().active(), "no claim is left behind to wait for its lease");
+    assertEquals(2, server.messageCount(), "both messages in hand were sent");
+    assertEquals(1, spool.stats().queued(), "no new claim after close()");
+  }
 }

@@ -34,8 +34,8 @@ class QueueConfigTest {
         + "herald.profiles.p { transport = file, directory = \"" + dir.resolve("out") + "\", from = \"me@example.org\", queue = box }");
     try (Mailer m = f.create("p", TraceListener.NONE, w -> { })) {
       String id = m.enqueue(Email.builder().to("you@example.net").subject("later").text("x").build());
-      assertTrue(Files.isRegularFile(dir.resolve("queued").resolve(id).resolve("message.eml")));
-      assertTrue(Files.readString(dir.resolve("queued").resolve(id).resolve("message.eml")).contains("From: me@example.org"));
+      assertTrue(Files.isRegularFile(dir.resolve("queued").resolve(id)));
+      assertTrue(SpoolOutboxTest.messageOf(dir.resolve("queued").resolve(id)).contains("From: me@example.org"));
       assertTrue(Files.notExists(dir.resolve("out")), "nothing sent");
       // A message that cannot be rendered fails at once, and nothing is stored.
       assertThrows(dev.herald.mail.InputNotFoundException.class,

@@ -38,6 +38,25 @@ class SpoolOutboxTest {
 
   private SpoolOutbox spool(Duration lease) { return SpoolOutbox.open("test", dir, lease, Clock.systemUTC()); }
 
+  /** The message an entry's file holds: what follows the header's blank line. */
+  static String messageOf(Path entry) throws IOException {
+    String all = Files.readString(entry, StandardCharsets.UTF_8);
+    return all.substring(all.indexOf("\n\n") + 2);
+  }
+
+  /** An entry's header, parsed. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> headerOf(Path entry) throws IOException {
+    String all = Files.readString(entry, StandardCharsets.UTF_8);
+    return (Map<String, Object>) dev.herald.mail.queue.internal.Json.parse(all.substring(0, all.indexOf("\n\n")));
+  }
+
+  private static String sent(Outbox.Claim c) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    c.content().writeTo(b);
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
   private static List<String> ls(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -46,18 +65,18 @@ class SpoolOutboxTest {
 
   @Test void aDamagedDeferredEntryDoesNotStopTheOthersFromBeingClaimed() throws Exception {
     SpoolOutbox spool = spool(Duration.ofMinutes(5));
-    Path broken = Files.createDirectories(dir.resolve("deferred").resolve("20260101-000000-000-abcdef"));
-    Files.writeString(broken.resolve("meta.json"), "{\"id\": \"20260101-000000-000-abcdef\", torn");
+    // a torn header: no blank line ends it
+    Path broken = Files.writeString(Files.createDirectories(dir.resolve("deferred")).resolve("20260101-000000-000-abcdef"),
+        "{\"id\": \"20260101-000000-000-abcdef\", torn");
     String id = spool.enqueue(envelope("bob@example.net"), message("after the damaged one"));
     Outbox.Claim c = spool.claim().orElseThrow();
     assertEquals(id, c.message().id());
-    assertTrue(Files.isDirectory(broken), "the damaged entry is left for an operator");
+    assertTrue(Files.isRegularFile(broken), "the damaged entry is left for an operator");
   }
 
   @Test void aDamagedQueuedEntryIsSkippedAndTheNextOneClaimed() throws Exception {
     SpoolOutbox spool = spool(Duration.ofMinutes(5));
-    Path broken = Files.createDirectories(dir.resolve("queued").resolve("20260101-000000-000-abcdef"));
-    Files.writeString(broken.resolve("meta.json"), "torn");
+    Files.writeString(Files.createDirectories(dir.resolve("queued")).resolve("20260101-000000-000-abcdef"), "torn");
     String id = spool.enqueue(envelope("bob@example.net"), message("after the damaged one"));
     assertEquals(id, spool.claim().orElseThrow().message().id(), "the damaged entry (the oldest) does not stop the claim");
     assertEquals(Optional.empty(), spool.claim());
@@ -68,14 +87,17 @@ class SpoolOutboxTest {
     MessageContent content = message("one");
     String id = spool.enqueue(envelope("bob@example.net"), content);
     assertEquals(List.of(id), ls(dir.resolve("queued")));
-    assertEquals(List.of("message.eml", "meta.json"), ls(dir.resolve("queued").resolve(id)));
+    assertTrue(Files.isRegularFile(dir.resolve("queued").resolve(id)), "one file per message");
     assertEquals(List.of(), ls(dir.resolve("tmp")));
     assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(dir.resolve("queued"))), "messages are private");
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     content.writeTo(expected);
-    assertEquals(expected.toString(StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("queued").resolve(id).resolve("message.eml")));
+    assertEquals(expected.toString(StandardCharsets.UTF_8), messageOf(dir.resolve("queued").resolve(id)));
+    Map<String, Object> header = headerOf(dir.resolve("queued").resolve(id));
+    assertEquals(id, header.get("id"));
+    assertEquals(List.of("bob@example.net"), header.get("pending"));
+    assertEquals(expected.size(), spool.find(id).orElseThrow().size());
     QueuedMessage m = spool.find(id).orElseThrow();
     assertEquals(State.QUEUED, m.state());
     assertEquals(content.messageId().orElseThrow(), m.messageId());
@@ -170,6 +192,7 @@ class SpoolOutboxTest {
     assertEquals(1, spool.flush());
     Outbox.Claim c2 = spool.claim().orElseThrow();
     assertEquals(List.of("b@example.net"), c2.message().pending());
+    assertEquals(sent(c), sent(c2), "a new header leaves the message as it was");
     spool.record(c2, new Outcome(List.of(), List.of(), Map.of("b@example.net", "gave up"), null, "gave up", "gave up"));
     m = spool.find(id).orElseThrow();
     assertEquals(State.FAILED, m.state());
@@ -200,6 +223,47 @@ class SpoolOutboxTest {
     assertEquals(1, ls(dir.resolve("trash")).size(), "deleted off the delivery path");
     spool.cleanUp();
     for (String d : List.of("tmp", "queued", "deferred", "active", "failed", "trash")) assertEquals(List.of(), ls(dir.resolve(d)), d);
+  }
+
+  @Test void aLargeMessageIsStreamedFromBehindTheHeaderAcrossAttempts() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    String body = "0123456789abcdef".repeat(40_000); // 640 KB: over what a claim holds in memory
+    MessageContent content = Email.builder().from("app@example.org").to("bob@example.net").subject("big").text(body).build().render();
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    content.writeTo(expected);
+    String id = spool.enqueue(envelope("bob@example.net"), content);
+    Outbox.Claim c = spool.claim().orElseThrow();
+    assertEquals(expected.size(), c.content().size());
+    assertEquals(expected.toString(StandardCharsets.UTF_8), sent(c));
+    spool.record(c, new Outcome(List.of(), List.of("bob@example.net"), Map.of(), Instant.now().minusSeconds(1), "451 later", "later"));
+    Outbox.Claim again = spool.claim().orElseThrow();
+    assertEquals(id, again.message().id());
+    assertEquals(expected.toString(StandardCharsets.UTF_8), sent(again));
+    assertEquals(expected.size(), spool.find(id).orElseThrow().size());
+  }
+
+  @Test void concurrentEnqueuesAreAllStoredWhole() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    List<String> ids = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int n = t;
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 50; i++) ids.add(spool.enqueue(envelope("bob@example.net"), message(n + "-" + i)));
+      });
+      th.start();
+      threads.add(th);
+    }
+    for (Thread t : threads) t.join();
+    assertEquals(200, ids.size());
+    assertEquals(ids.stream().sorted().toList(), ls(dir.resolve("queued")));
+    java.util.Set<String> subjects = new java.util.HashSet<>();
+    Optional<Outbox.Claim> c;
+    while ((c = spool.claim()).isPresent()) {
+      String m = sent(c.get());
+      subjects.add(m.substring(m.indexOf("Subject: ") + 9, m.indexOf('\r', m.indexOf("Subject: "))));
+    }
+    assertEquals(200, subjects.size());
   }
 
   @Test void idsAreTimeOrderedAndDistinct() {

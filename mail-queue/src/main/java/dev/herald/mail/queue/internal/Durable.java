@@ -30,15 +30,6 @@ public final class Durable {
     }
   }
 
-  /** Replaces {@code file} with {@code bytes} atomically: a temporary file, forced, renamed over it, the directory synced. */
-  public static void replace(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    writeNew(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(file.getParent());
-  }
-
   /**
    * Renames {@code from} to {@code to} atomically; false when {@code from} is gone (another worker
    * renamed it first). That is the whole of a claim: of two renames of one entry, one fails.
@@ -53,9 +44,12 @@ public final class Durable {
     }
   }
 
-  /** Deletes a directory and what it holds; what is already gone is no error. */
+  /** Deletes a file, or a directory and what it holds; what is already gone is no error. */
   public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(dir);
+      return;
+    }
     try (var s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         if (Files.isDirectory(p)) deleteTree(p);

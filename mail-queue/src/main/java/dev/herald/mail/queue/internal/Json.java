@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The spool's {@code meta.json}, read and written by hand: a general-purpose parser costs a
+ * The spool's entry headers, read and written by hand: a general-purpose parser costs a
  * millisecond per message here, more than sending it. RFC 8259 JSON: objects, arrays, strings,
  * numbers, {@code true}, {@code false}, {@code null}; objects keep their key order.
  */
