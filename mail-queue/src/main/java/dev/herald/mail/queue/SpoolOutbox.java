@@ -92,6 +92,9 @@ public final class SpoolOutbox implements Outbox {
   private volatile boolean created;
   private volatile boolean heartbeat;
   private long lastRecovery;
+  // The sync of queued/ after an enqueue's rename; replaced by the tests, as a disk cannot be made to fail on demand.
+  interface DirectorySync { void sync(Path dir) throws IOException; }
+  DirectorySync queuedSync = Durable::syncDirectory;
 
   private SpoolOutbox(String name, Path root, Duration lease, Clock clock, boolean fsync) {
     this.fsync = fsync;
@@ -175,7 +178,15 @@ public final class SpoolOutbox implements Outbox {
       }
       // tmp/ is not synced: the name that must survive is the one in queued/, and syncing queued/ makes the rename durable.
       Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      if (fsync) syncQueued();
+      if (fsync) {
+        try {
+          syncQueued();
+        } catch (IOException e) {
+          // Visible but maybe not durable: take it back out of queued/, so that "nothing was queued" is true.
+          if (!Durable.rename(queued.resolve(id), entry)) return id; // a worker has claimed it already: it is queued
+          throw e;
+        }
+      }
       return id;
     } catch (IOException | UncheckedIOException e) {
       try {
@@ -195,7 +206,7 @@ public final class SpoolOutbox implements Outbox {
     synchronized (syncLock) {
       if (synced >= mine) return; // a sync that began after this rename covered it
       long upTo = renamed.get();
-      Durable.syncDirectory(queued);
+      queuedSync.sync(queued);
       synced = upTo;
     }
   }

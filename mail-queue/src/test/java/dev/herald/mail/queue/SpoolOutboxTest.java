@@ -82,6 +82,23 @@ class SpoolOutboxTest {
     assertEquals(Optional.empty(), spool.claim());
   }
 
+  @Test void aFailedSyncOfQueuedAfterTheRenameLeavesNothingQueued() throws Exception {
+    SpoolOutbox spool = spool(Duration.ofMinutes(5));
+    spool.enqueue(envelope("bob@example.net"), message("first")); // creates the directories
+    spool.queuedSync = d -> { throw new IOException("Input/output error"); };
+    LocalIoException e = assertThrows(LocalIoException.class, () -> spool.enqueue(envelope("bob@example.net"), message("two")));
+    assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
+    assertEquals(1, ls(dir.resolve("queued")).size(), "the failed enqueue's entry is taken back out of queued/");
+    assertEquals(List.of(), ls(dir.resolve("tmp")));
+    LocalIoException k = assertThrows(LocalIoException.class,
+        () -> spool.enqueue("row-7", envelope("bob@example.net"), message("keyed")));
+    assertEquals(1, ls(dir.resolve("queued")).size());
+    spool.queuedSync = dd -> { };
+    assertTrue(spool.enqueue("row-7", envelope("bob@example.net"), message("keyed")).created(),
+        "a keyed enqueue that reported failure stores the message on its retry: " + k.getMessage());
+    assertEquals(2, ls(dir.resolve("queued")).size());
+  }
+
   @Test void enqueueLeavesAWholeEntryInQueuedAndNothingInTmp() throws Exception {
     SpoolOutbox spool = spool(Duration.ofMinutes(5));
     MessageContent content = message("one");
