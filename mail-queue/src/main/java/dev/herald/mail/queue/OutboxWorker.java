@@ -238,14 +238,42 @@ public final class OutboxWorker implements AutoCloseable {
       outcome = afterFailure(m, new TransientMailException("unexpected failure: " + e, e));
     }
     attempts.incrementAndGet();
-    try {
-      outbox.record(claim, outcome);
-    } catch (MailException e) {
-      LOG.log(System.Logger.Level.ERROR, e.getMessage());
-      return;
-    }
+    if (!record(claim, outcome)) return;
     if (listener != null) listener.attempted(m, outcome);
   }
+
+  /**
+   * Records an attempt, trying again a few times with backoff when the store fails (a full disk, a
+   * database restarting). Not releasing the claim instead: the message may have been delivered, and
+   * a released claim is sent again at once; a recording that succeeds late sends nothing twice. When
+   * every try fails the claim stays, and the message is sent again once its lease has expired.
+   */
+  private boolean record(Outbox.Claim claim, Outcome outcome) {
+    long pause = RECORD_FIRST_PAUSE_MS;
+    for (int tried = 1; ; tried++) {
+      try {
+        outbox.record(claim, outcome);
+        return true;
+      } catch (MailException e) {
+        if (tried == RECORD_TRIES) {
+          LOG.log(System.Logger.Level.ERROR, e.getMessage() + " (gave up after " + tried + " tries; "
+              + claim.message().id() + " is attempted again when its claim has expired)");
+          return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, e.getMessage() + " (trying again in " + pause + " ms)");
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause = Math.min(pause * 2, 5_000);
+    }
+  }
+
+  private static final int RECORD_TRIES = 6;
+  private static final long RECORD_FIRST_PAUSE_MS = 200;
 
   private Outcome afterReceipt(QueuedMessage m, SendReceipt r) {
     Map<String, String> failed = new LinkedHashMap<>();

@@ -64,6 +64,33 @@ class OutboxWorkerIT {
     }
   }
 
+  @Test void aRecordingThatFailsAfterTheSendIsTriedAgainAndTheMessageIsSentOnce() throws Exception {
+    MockSmtpServer server = server();
+    SpoolOutbox spool = spool();
+    String id = spool.enqueue(new dev.herald.mail.Envelope("app@example.org", List.of("bob@example.net")),
+        email("recorded late", "bob@example.net").render());
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    Outbox flaky = (Outbox) java.lang.reflect.Proxy.newProxyInstance(Outbox.class.getClassLoader(), new Class<?>[] {Outbox.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("record") && failures.getAndIncrement() < 2) {
+            throw new dev.herald.mail.LocalIoException("cannot record the attempt on " + id + ": Input/output error");
+          }
+          try {
+            return method.invoke(spool, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    worker(flaky, mailer(server), 1, outcomes).start();
+    await("the delivery to be recorded", Duration.ofSeconds(10), () -> outcomes.size() == 1);
+    assertTrue(outcomes.get(0).done(), outcomes.get(0).summary());
+    assertEquals(3, failures.get(), "two failed recordings, then one that held");
+    assertEquals(0, spool.stats().total(), "recorded as delivered, not left claimed");
+    Thread.sleep(300);
+    assertEquals(1, server.messageCount(), "sent once");
+  }
+
   @Test void aTransientFailureIsRetriedOnTheScheduleAndTheSameMessageArrives() throws Exception {
     MockSmtpServer server = server();
     server.script(at(Stage.DATA_END).reply(451, "4.3.0 try again later").once());
