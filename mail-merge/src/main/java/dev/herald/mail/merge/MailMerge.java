@@ -384,7 +384,9 @@ public final class MailMerge {
       RowOutcome o = run.outcomes.get(q.getValue());
       if (o.status() != Status.PENDING) continue;
       Optional<QueuedMessage> m = box.find(q.getKey());
-      if (m.isEmpty()) {
+      if (m.isEmpty() && box.removedByKey("herald-batch-" + batchId + "-" + o.row())) {
+        run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.SKIPPED, "removed from the queue by an operator; not sent"), false);
+      } else if (m.isEmpty()) {
         run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.SENT, "delivered (by the queue; no reply recorded)"), false);
       } else if (m.get().state() == QueuedMessage.State.DEFERRED) {
         run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.DEFERRED, String.valueOf(m.get().lastError())), false);

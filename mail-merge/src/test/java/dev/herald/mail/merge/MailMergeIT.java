@@ -177,6 +177,25 @@ class MailMergeIT {
     assertTrue(p.errors().get(2).message().contains("no field 'name'"), "null counts as missing");
   }
 
+  @Test void aRowAnOperatorRemovedFromTheQueueIsReportedRemovedNotSentOnTheNextRun() throws Exception {
+    MockSmtpServer first = server();
+    first.script(at(Stage.RCPT).forRecipient("student2@example.net").reply(451, "4.7.1 try again later"));
+    Path data = csv(dir, 3, Map.of());
+    dev.herald.mail.queue.SpoolOutbox spool = dev.herald.mail.queue.SpoolOutbox.open("q", dir.resolve("q"),
+        java.time.Duration.ofMinutes(5), java.time.Clock.systemUTC());
+    MailMerge.Result r1 = merge(template(TEMPLATE), data, mailer(first)).outbox(spool).build().send();
+    assertEquals(Status.DEFERRED, r1.outcomes().get(1).status());
+    String deferred = spool.list().get(0).id();
+    assertTrue(spool.remove(deferred)); // herald queue remove
+    MockSmtpServer second = server();
+    MailMerge.Result r2 = merge(template(TEMPLATE), data, mailer(second)).outbox(spool).build().send();
+    RowOutcome removed = r2.outcomes().get(1);
+    assertEquals(Status.SKIPPED, removed.status(), removed.toString());
+    assertTrue(removed.reply().contains("removed"), removed.reply());
+    assertEquals(2, r2.count(Status.SENT));
+    assertEquals(0, second.messages().size(), "nothing sent again");
+  }
+
   @Test void aRecipientTheServerRefusesIsReportedWithTheReplyAndTheOthersGo() throws Exception {
     MockSmtpServer server = server();
     server.script(at(Stage.RCPT).forRecipient("student2@example.net").reply(550, "5.1.1 No such user"));

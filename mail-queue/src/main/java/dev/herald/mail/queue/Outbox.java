@@ -110,6 +110,13 @@ public interface Outbox extends MessageQueue {
    */
   boolean remove(String id);
 
+  /**
+   * Whether the message stored under {@code key} was removed by an operator ({@link #remove}) rather
+   * than delivered: both leave the key known and the message gone. False for a store that does not
+   * keep the difference.
+   */
+  default boolean removedByKey(String key) { return false; }
+
   /** How many messages are in each state. */
   Stats stats();
 

@@ -268,7 +268,9 @@ public final class SpoolOutbox implements Outbox {
 
   private Optional<String> marker(String key) throws IOException {
     try {
-      return Optional.of(Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip());
+      String line = Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip();
+      int space = line.indexOf(' ');
+      return Optional.of(space < 0 ? line : line.substring(0, space));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -476,6 +478,28 @@ public final class SpoolOutbox implements Outbox {
     if (marker(meta.key).isEmpty()) writeMarker(meta.key, id);
   }
 
+  // keys/KEY holds "ID" while the message is queued or once delivered, "ID removed" once an operator removed it.
+  private void removedKey(Path entry, String id) throws IOException {
+    Meta meta = meta(entry);
+    if (meta == null || meta.key == null) return;
+    Path t = tmp.resolve(meta.key + ".removed");
+    Files.deleteIfExists(t);
+    writeNew(t, (id + " removed").getBytes(StandardCharsets.US_ASCII));
+    Files.move(t, keys.resolve(meta.key), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    if (fsync) Durable.syncDirectory(keys);
+  }
+
+  @Override public boolean removedByKey(String key) {
+    checkKey(key);
+    try {
+      return Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip().endsWith(" removed");
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new LocalIoException("cannot read key " + key + " in queue " + name + ": " + reason(e), e);
+    }
+  }
+
   @Override public void renew() {
     try {
       ensureCreated();
@@ -656,7 +680,7 @@ public final class SpoolOutbox implements Outbox {
         Path gone = trash.resolve(id + "@removed");
         if (Durable.rename(from, gone)) {
           Durable.syncDirectory(from.getParent());
-          keyed(gone, id); // removed by an operator: a rerun of its batch does not store it again
+          removedKey(gone, id); // removed by an operator: a rerun of its batch does not store it again, nor counts it sent
           Durable.deleteTree(gone);
           return true;
         }

@@ -34,6 +34,21 @@ class SpoolOutboxKeyTest {
     }
   }
 
+  @Test void aKeyRemembersWhetherItsMessageWasRemovedOrDelivered() throws Exception {
+    SpoolOutbox spool = spool();
+    Outbox.Keyed removed = spool.enqueue("b-row-1", SpoolOutboxTest.envelope("bob@example.net"), message());
+    assertFalse(spool.removedByKey("b-row-1"), "queued");
+    assertTrue(spool.remove(removed.id()));
+    assertTrue(spool.removedByKey("b-row-1"));
+    assertEquals(Optional.of(removed.id()), spool.idOfKey("b-row-1"), "the key still names its message");
+    assertFalse(spool.enqueue("b-row-1", SpoolOutboxTest.envelope("bob@example.net"), message()).created(), "not stored again");
+    Outbox.Keyed delivered = spool.enqueue("b-row-2", SpoolOutboxTest.envelope("bob@example.net"), message());
+    Outbox.Claim c = spool.claim().orElseThrow();
+    assertEquals(delivered.id(), c.message().id());
+    spool.record(c, new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok"));
+    assertFalse(spool.removedByKey("b-row-2"), "delivered, not removed");
+  }
+
   @Test void theSameKeyTwiceStoresOneMessage() throws Exception {
     SpoolOutbox spool = spool();
     Outbox.Keyed first = spool.enqueue("batch1-row-1", SpoolOutboxTest.envelope("bob@example.net"), message());
