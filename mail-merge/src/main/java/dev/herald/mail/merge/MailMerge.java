@@ -101,6 +101,9 @@ public final class MailMerge {
   /** The batch's id: given, or made from where the template and the data file are (not what they hold). */
   public String batchId() { return batchId; }
 
+  /** The queue key of a row: stable across runs, so the queue stores each row at most once. */
+  private String key(int row) { return "herald-batch-" + batchId + "-" + row; }
+
   /** The batch's directory: its ledger, and its spool when it has no outbox of the caller's. */
   public Path directory() {
     if (stateDirectory == null) throw new IllegalStateException("no state directory: MailMerge.builder(…).stateDirectory(…)");
@@ -293,10 +296,10 @@ public final class MailMerge {
         resumed.add(n);
       } else {
         MessageContent content = r.email().render();
-        Outbox.Keyed k = box.enqueue("herald-batch-" + batchId + "-" + n, Envelope.of(r.email()), content);
+        Outbox.Keyed k = box.enqueue(key(n), Envelope.of(r.email()), content);
         queueId = k.id();
         if (!k.created()) resumed.add(n); // queued by a run that died before its ledger line
-        ledger.queued(n, r.hash(), "herald-batch-" + batchId + "-" + n, queueId, messageId, r.recipients());
+        ledger.queued(n, r.hash(), key(n), queueId, messageId, r.recipients());
       }
       run.rowOfQueueId.put(queueId, n);
       run.outcomes.put(n, new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
@@ -384,7 +387,7 @@ public final class MailMerge {
       RowOutcome o = run.outcomes.get(q.getValue());
       if (o.status() != Status.PENDING) continue;
       Optional<QueuedMessage> m = box.find(q.getKey());
-      if (m.isEmpty() && box.removedByKey("herald-batch-" + batchId + "-" + o.row())) {
+      if (m.isEmpty() && box.removedByKey(key(o.row()))) {
         run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.SKIPPED, "removed from the queue by an operator; not sent"), false);
       } else if (m.isEmpty()) {
         run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.SENT, "delivered (by the queue; no reply recorded)"), false);

@@ -267,10 +267,13 @@ public final class SpoolOutbox implements Outbox {
   }
 
   private Optional<String> marker(String key) throws IOException {
+    return markerLine(key).map(line -> line.indexOf(' ') < 0 ? line : line.substring(0, line.indexOf(' ')));
+  }
+
+  /** A key's marker: {@code ID} once its message was delivered, {@code ID removed} when an operator removed it. */
+  private Optional<String> markerLine(String key) throws IOException {
     try {
-      String line = Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip();
-      int space = line.indexOf(' ');
-      return Optional.of(space < 0 ? line : line.substring(0, space));
+      return Optional.of(Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -492,9 +495,7 @@ public final class SpoolOutbox implements Outbox {
   @Override public boolean removedByKey(String key) {
     checkKey(key);
     try {
-      return Files.readString(keys.resolve(key), StandardCharsets.US_ASCII).strip().endsWith(" removed");
-    } catch (NoSuchFileException e) {
-      return false;
+      return markerLine(key).map(line -> line.endsWith(" removed")).orElse(false);
     } catch (IOException e) {
       throw new LocalIoException("cannot read key " + key + " in queue " + name + ": " + reason(e), e);
     }
