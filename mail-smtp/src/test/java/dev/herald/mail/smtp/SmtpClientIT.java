@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The client against mail-testkit's MockSmtpServer: real TLS handshakes, every fault the server can play. */
 @Timeout(20)
-class MockSmtpServerIT {
+class SmtpClientIT {
   private static final Duration TAKE = Duration.ofSeconds(5);
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final RecordingTrace trace = new RecordingTrace();
