@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * The builder writes a mutable instance; {@link #freeze()} gives the server its own copy, with the
  * defaults that depend on other options worked out, which nothing writes afterwards.
  */
-final class ServerOptions {
+final class ServerOptions implements Cloneable {
   TlsMode tlsMode = TlsMode.STARTTLS;
   boolean wrongHost;
   Instant notBefore;
@@ -56,39 +56,20 @@ final class ServerOptions {
 
   /** A copy with the dependent defaults resolved and unmodifiable collections. */
   ServerOptions freeze() {
-    ServerOptions f = new ServerOptions();
-    f.tlsMode = tlsMode;
-    f.wrongHost = wrongHost;
-    f.notBefore = notBefore;
-    f.notAfter = notAfter;
-    f.bindAddress = bindAddress;
-    f.hostname = hostname;
-    f.greeting = greeting != null ? greeting : hostname + " ESMTP Herald MockSmtpServer ready";
-    f.ehloGreeting = ehloGreeting;
+    ServerOptions f;
+    try {
+      f = (ServerOptions) clone();  // field by field, so that a new option needs no line here
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+    if (greeting == null) f.greeting = hostname + " ESMTP Herald MockSmtpServer ready";
     f.authMechanisms = List.copyOf(authMechanisms);
     f.users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
     f.tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
-    f.pipelining = pipelining;
-    f.size = size;
-    f.smtpUtf8 = smtpUtf8;
-    f.eightBitMime = eightBitMime;
-    f.enhancedStatusCodes = enhancedStatusCodes;
-    f.dsn = dsn;
-    f.chunking = chunking;
     f.extraExtensions = List.copyOf(extraExtensions);
-    f.maxMessageSize = maxMessageSize > 0 ? maxMessageSize : (size > 0 ? size : 25L * 1024 * 1024);
-    f.maxLineLength = maxLineLength;
-    f.maxRecipients = maxRecipients;
-    f.readTimeout = readTimeout;
-    f.requireTls = requireTls;
-    f.requireAuth = requireAuth != null ? requireAuth : !(users.isEmpty() && tokens.isEmpty());
-    f.authOnlyAfterTls = authOnlyAfterTls;
-    f.maxRecordedMessages = maxRecordedMessages;
-    f.maxTranscriptLines = maxTranscriptLines;
-    f.maxConnections = maxConnections;
-    f.authFailure = authFailure == null ? null : List.copyOf(authFailure);
-    f.dispatcher = dispatcher;
-    f.listener = listener;
+    if (maxMessageSize <= 0) f.maxMessageSize = size > 0 ? size : 25L * 1024 * 1024;
+    if (requireAuth == null) f.requireAuth = !(users.isEmpty() && tokens.isEmpty());
+    if (authFailure != null) f.authFailure = List.copyOf(authFailure);
     return f;
   }
 

@@ -321,6 +321,9 @@ class MockSmtpServerTest {
         c.command("DATA");
         c.command("Subject: x\r\n\r\n.");
       }
+      // The session notes its end on its own thread: wait for it, or those lines could come after the reset.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!server.transcript().contains("#1 *: closed") && System.nanoTime() < deadline) Thread.sleep(5);
       assertEquals(1, server.messages().size());
       server.reset();
       assertEquals(List.of(), server.messages());
