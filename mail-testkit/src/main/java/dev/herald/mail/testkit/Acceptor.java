@@ -35,16 +35,16 @@ final class Acceptor {
   int port() { return serverSocket.getLocalPort(); }
 
   private void acceptLoop() {
-    while (!closed) {
+    while (!closed && !server.isStopped()) {
       Socket s;
       try {
         s = serverSocket.accept();
       } catch (IOException e) {
-        if (!closed) server.log(0, "*: accept failed: " + e);
+        if (!closed && !server.isStopped()) server.log(0, "*: accept failed: " + e);
         return;
       }
       sockets.add(s);
-      if (closed) {
+      if (closed || server.isStopped()) {
         closeQuietly(s);
         return;
       }

@@ -30,7 +30,7 @@ final class AuthExchange {
     String mech = parts[0].toUpperCase(Locale.ROOT);
     String initial = parts.length > 1 ? parts[1].strip() : null;
     Fault.Effect e = session.consult(Stage.AUTH, line, null, 0);
-    if (session.generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() == 235) {

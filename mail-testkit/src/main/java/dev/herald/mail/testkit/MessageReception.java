@@ -50,7 +50,7 @@ final class MessageReception {
       wire.closing = true;
       return;
     }
-    if (session.generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() == 354) readData();
@@ -122,7 +122,7 @@ final class MessageReception {
         if (last) session.resetTransaction();
         return;
       }
-      if (session.generic(e)) return;
+      if (wire.carryOut(e)) return;
       chunks = new ByteArrayOutputStream();
     }
     long room = cfg.maxMessageSize - chunks.size();
@@ -148,7 +148,7 @@ final class MessageReception {
   private void dataEnd(byte[] data, long size, boolean tooBig, boolean longLine, boolean chunked) throws IOException {
     try {
       Fault.Effect e = session.consult(Stage.DATA_END, ".", null, size);
-      if (session.generic(e)) return;
+      if (wire.carryOut(e)) return;
       if (e instanceof Fault.Reply r) {
         if (r.code() / 100 == 2) record(data, chunked);
         wire.send(r);

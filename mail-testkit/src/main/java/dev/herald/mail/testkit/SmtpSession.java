@@ -130,7 +130,7 @@ final class SmtpSession {
 
   private void greet() throws IOException {
     Fault.Effect e = consult(Stage.CONNECT, "", null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() / 100 != 2) rejectedAtGreeting = true;
@@ -141,7 +141,7 @@ final class SmtpSession {
 
   private void helo(String verb, String arg, String line) throws IOException {
     Fault.Effect e = consult(Stage.EHLO, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() / 100 == 2 && !arg.isEmpty()) hello(verb, arg);
@@ -189,7 +189,7 @@ final class SmtpSession {
       startTls();
       return;
     }
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       if (r.code() == 220) wire.discardPlaintext();
       wire.send(r);
@@ -232,7 +232,7 @@ final class SmtpSession {
   private void mail(String arg, String line) throws IOException {
     SmtpSyntax.Path path = SmtpSyntax.path(arg, "FROM:");
     Fault.Effect e = consult(Stage.MAIL, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() / 100 == 2 && path != null) {
@@ -268,7 +268,7 @@ final class SmtpSession {
   private void rcpt(String arg, String line) throws IOException {
     SmtpSyntax.Path path = SmtpSyntax.path(arg, "TO:");
     Fault.Effect e = consult(Stage.RCPT, line, path == null ? null : path.address(), 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       if (r.code() / 100 == 2 && path != null && sender != null) addRecipient(path.address(), path.parameters());
@@ -295,7 +295,7 @@ final class SmtpSession {
 
   private void rset(String line) throws IOException {
     Fault.Effect e = consult(Stage.RSET, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     resetTransaction();
     if (e instanceof Fault.Reply r) wire.send(r);
     else wire.reply(250, "2.0.0", "Flushed");
@@ -303,7 +303,7 @@ final class SmtpSession {
 
   private void quit(String line) throws IOException {
     Fault.Effect e = consult(Stage.QUIT, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) wire.send(r);
     else wire.reply(221, "2.0.0", cfg.hostname + " closing connection");
     wire.closing = true;
@@ -311,14 +311,14 @@ final class SmtpSession {
 
   private void simple(String line, int code, String enhanced, String text) throws IOException {
     Fault.Effect e = consult(null, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) wire.send(r);
     else wire.reply(code, enhanced, text);
   }
 
   private void unknown(String line) throws IOException {
     Fault.Effect e = consult(null, line, null, 0);
-    if (generic(e)) return;
+    if (wire.carryOut(e)) return;
     if (e instanceof Fault.Reply r) {
       wire.send(r);
       return;
@@ -354,22 +354,5 @@ final class SmtpSession {
       return null;
     }
     return e;
-  }
-
-  /** Carries out the effects that mean the same at every stage; true when it did. */
-  boolean generic(Fault.Effect e) throws IOException {
-    if (wire.closing) return true;
-    if (e == null || e instanceof Fault.Reply) return false;
-    if (e instanceof Fault.RawReply r) {
-      wire.writeRaw(r.text());
-      if (r.close()) wire.closing = true;
-    } else if (e instanceof Fault.NoReply) {
-      wire.out.flush();
-      wire.hang();
-    } else {
-      // Drop, and effects that do not fit this stage (from a dispatcher): close.
-      wire.closing = true;
-    }
-    return true;
   }
 }

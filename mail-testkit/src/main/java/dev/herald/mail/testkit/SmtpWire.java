@@ -62,6 +62,26 @@ final class SmtpWire {
     if (n > 0) event("discarded " + n + " plaintext octets the client sent after STARTTLS (command injection)");
   }
 
+  /**
+   * Carries out the effects that mean the same at every stage (a raw reply, no reply, a drop); true
+   * when it did, or when the session is closing anyway, so that the command gets no usual reply.
+   */
+  boolean carryOut(Fault.Effect e) throws IOException {
+    if (closing) return true;
+    if (e == null || e instanceof Fault.Reply) return false;
+    if (e instanceof Fault.RawReply r) {
+      writeRaw(r.text());
+      if (r.close()) closing = true;
+    } else if (e instanceof Fault.NoReply) {
+      out.flush();
+      hang();
+    } else {
+      // Drop, and effects that do not fit this stage (from a dispatcher): close.
+      closing = true;
+    }
+    return true;
+  }
+
   /** Reads nothing more and answers nothing until the client or the server gives up. */
   void hang() throws IOException {
     while (!server.isStopped()) {
