@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.herald.mail.InvalidConfigException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +32,12 @@ import java.util.Objects;
  * @param maxMessagesPerConnection 0 for no cap
  * @param idleTimeout a kept connection idle longer than this is checked with NOOP before reuse
  * @param rateLimit messages per period, or {@link RateLimit#NONE}
+ * @param sourceAddress the local address to connect from, or null for the system's choice
  */
 public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, boolean allowPlaintextAuth,
     List<String> auth, String localName, Timeouts timeouts, int maxConnections, int maxMessagesPerConnection,
-    Duration idleTimeout, RateLimit rateLimit, Retry retry, boolean pipelining, boolean chunking, Dsn dsn) {
+    Duration idleTimeout, RateLimit rateLimit, Retry retry, boolean pipelining, boolean chunking, Dsn dsn,
+    InetAddress sourceAddress) {
 
   /**
    * Every network wait is bounded ({@code timeouts { … }}).
@@ -162,6 +166,7 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
       case "allow-plaintext-auth" -> b.allowPlaintextAuth(bool(c, key));
       case "auth" -> b.auth(list(c, key));
       case "local-name" -> b.localName(string(c, key));
+      case "source-address" -> b.sourceAddress(address(c, key));
       case "timeouts.connect" -> b.connectTimeout(duration(c, key));
       case "timeouts.reply" -> b.replyTimeout(duration(c, key));
       case "timeouts.data-end" -> b.dataEndTimeout(duration(c, key));
@@ -227,6 +232,24 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     } catch (InvalidPathException e) {
       throw invalid(key, "'" + s + "' is not a file path");
     }
+  }
+
+  /** An address literal, or null for "": a host name would cost a DNS lookup while reading the config. */
+  private static InetAddress address(Config c, String key) {
+    String s = string(c, key);
+    if (s.isEmpty()) return null;
+    try {
+      if (s.indexOf(':') >= 0 ? s.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*") : ipv4(s)) return InetAddress.getByName(s);
+    } catch (UnknownHostException e) {
+      // not a valid literal after all
+    }
+    throw invalid(key, "'" + s + "' is not an IP address; write an address of this machine such as 192.0.2.10 or 2001:db8::10");
+  }
+
+  private static boolean ipv4(String s) {
+    if (!s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) return false;
+    for (String part : s.split("\\.")) if (Integer.parseInt(part) > 255) return false;
+    return true;
   }
 
   /** A list, or one string of comma-separated names ({@code auth = "plain, login"}). */

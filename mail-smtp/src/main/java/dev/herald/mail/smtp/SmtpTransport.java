@@ -16,6 +16,7 @@ import dev.herald.mail.spi.Credentials;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
 import dev.herald.mail.spi.TransportContext;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +136,7 @@ public final class SmtpTransport implements Transport {
     private boolean allowPlaintextAuth;
     private List<String> auth = List.of("xoauth2", "oauthbearer", "plain", "login");
     private String localName;
+    private InetAddress sourceAddress;
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration replyTimeout = Duration.ofSeconds(60);
     private Duration dataEndTimeout = Duration.ofMinutes(10);
@@ -174,6 +176,8 @@ public final class SmtpTransport implements Transport {
     public Builder auth(List<String> mechanisms) { this.auth = List.copyOf(mechanisms); return this; }
     /** {@code local-name}: the EHLO name; blank for this host's name. */
     public Builder localName(String ehloName) { this.localName = Objects.requireNonNull(ehloName, "local-name"); return this; }
+    /** {@code source-address}: the local address to connect from; null for the system's choice. */
+    public Builder sourceAddress(InetAddress local) { this.sourceAddress = local; return this; }
     /** {@code timeouts.connect}. */
     public Builder connectTimeout(Duration d) { this.connectTimeout = Objects.requireNonNull(d, "timeouts.connect"); return this; }
     /** {@code timeouts.reply}: each reply, and the TLS handshake. */
@@ -227,7 +231,7 @@ public final class SmtpTransport implements Transport {
           allowPlaintextAuth, auth, localName, new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout),
           maxConnections, maxMessagesPerConnection, idleTimeout, rate,
           new SmtpSettings.Retry(retryAttempts, retryBackoff, retryMaxBackoff), pipelining, chunking,
-          new SmtpSettings.Dsn(dsnNotify, dsnRet));
+          new SmtpSettings.Dsn(dsnNotify, dsnRet), sourceAddress);
     }
   }
 }

@@ -49,7 +49,7 @@ class SmtpSettingsTest {
   /** One value for each key of mail-smtp's reference.conf, none of them its default. */
   private static final String SAMPLES = String.join("\n",
       "host = mail.example.org, port = 465, tls = IMPLICIT, tls-trust = \"ca.pem\", allow-plaintext-auth = true",
-      "auth = \"plain, cram-md5\", local-name = client.example.org",
+      "auth = \"plain, cram-md5\", local-name = client.example.org, source-address = \"127.0.0.2\"",
       "timeouts { connect = 5s, reply = 7s, data-end = 2m }",
       "max-connections = 2, max-messages-per-connection = 0, idle-timeout = 3s, rate-limit = \"100/min\"",
       "retry { attempts = 4, backoff = 2s, max-backoff = 30s }, pipelining = false, chunking = false",
@@ -62,6 +62,7 @@ class SmtpSettingsTest {
     assertEquals("ca.pem", s.tlsTrust().toString());
     assertEquals(List.of("plain", "cram-md5"), s.auth());
     assertEquals("client.example.org", s.localName());
+    assertEquals("127.0.0.2", s.sourceAddress().getHostAddress());
     assertEquals(Duration.ofMinutes(2), s.timeouts().dataEnd());
     assertEquals(0, s.maxMessagesPerConnection());
     assertEquals(new RateLimit(100, Duration.ofMinutes(1)), s.rateLimit());
@@ -101,12 +102,24 @@ class SmtpSettingsTest {
         "timeouts.data-end = 0s", "timeouts.data-end must be positive, not PT0S (a wait without end is never allowed)",
         "port = \"smtp\"", "port 'smtp' is not a whole number",
         "dsn.notify = [sometimes]", "dsn.notify 'sometimes' is not one of never, success, failure, delay",
-        "rate-limit = \"10/week\"", "rate-limit '10/week' has an unknown unit; use s, min or h");
+        "rate-limit = \"10/week\"", "rate-limit '10/week' has an unknown unit; use s, min or h",
+        "source-address = mail.example.org",
+        "source-address 'mail.example.org' is not an IP address; write an address of this machine such as 192.0.2.10 or 2001:db8::10");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path file = Files.writeString(dir.resolve("herald.conf"), "# profile\nhost = h\n" + c.getKey() + "\n");
       InvalidConfigException e = assertThrows(InvalidConfigException.class,
           () -> SmtpSettings.from(ConfigFactory.parseFile(file.toFile())), c.getKey());
       assertEquals(file + ": 3: " + c.getValue(), e.getMessage());
+    }
+  }
+
+  @Test void sourceAddressTakesAddressLiteralsOnly() {
+    assertEquals("0:0:0:0:0:0:0:1", SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"::1\"")).sourceAddress().getHostAddress());
+    assertNull(SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"\"")).sourceAddress());
+    for (String bad : List.of("1.2.3.999", "1.2.3", "::g", ".:", "localhost", "10.0.0.1/8")) {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"" + bad + "\"")), bad);
+      assertTrue(e.getMessage().contains("is not an IP address"), e.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.HostUnreachableException;
+import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MalformedReplyException;
@@ -19,6 +20,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -157,6 +159,7 @@ public final class Session implements AutoCloseable {
     Socket raw = new Socket();
     try {
       raw.setTcpNoDelay(true);
+      if (settings.sourceAddress() != null) bind(raw);
       raw.connect(new InetSocketAddress(settings.host(), settings.port()), millis(settings.timeouts().connect()));
       readMillis = replyMillis;
       if (settings.tls() == TlsPolicy.IMPLICIT) raw.setSoTimeout(replyMillis);
@@ -185,6 +188,17 @@ public final class Session implements AutoCloseable {
       tlsEstablished();
     }
     streams();
+  }
+
+  /** Binds to {@code source-address}: one the machine does not have is a config error, not a network one. */
+  private void bind(Socket raw) throws IOException {
+    try {
+      raw.bind(new InetSocketAddress(settings.sourceAddress(), 0));
+    } catch (BindException e) {
+      Tls.closeQuietly(raw);
+      throw new InvalidConfigException("source-address " + settings.sourceAddress().getHostAddress()
+          + " cannot be used: " + e.getMessage() + "; set it to an address of this machine, or \"\" for the system's choice");
+    }
   }
 
   /** The TLS handshake, as a whole within the reply timeout (its reads, too, re-arm the socket's). */
