@@ -20,7 +20,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -191,10 +190,10 @@ public final class Session implements AutoCloseable {
   }
 
   /** Binds to {@code source-address}: one the machine does not have is a config error, not a network one. */
-  private void bind(Socket raw) throws IOException {
+  private void bind(Socket raw) {
     try {
       raw.bind(new InetSocketAddress(settings.sourceAddress(), 0));
-    } catch (BindException e) {
+    } catch (IOException e) {
       Tls.closeQuietly(raw);
       throw new InvalidConfigException("source-address " + settings.sourceAddress().getHostAddress()
           + " cannot be used: " + e.getMessage() + "; set it to an address of this machine, or \"\" for the system's choice");
