@@ -150,6 +150,9 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
       return b.settings();
     } catch (InvalidSetting e) {
       throw new InvalidConfigException(where(c, e.key) + e.getMessage());
+    } catch (ConfigException e) {
+      // A block replaced by a value (timeouts = 5s): Typesafe's message names file, line and key.
+      throw new InvalidConfigException(e.getMessage());
     }
   }
 

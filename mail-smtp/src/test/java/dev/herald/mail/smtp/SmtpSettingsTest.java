@@ -123,6 +123,12 @@ class SmtpSettingsTest {
     }
   }
 
+  @Test void aBlockGivenAsAValueIsAConfigError() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(
+        ConfigFactory.parseString("host = h\ntimeouts = 5s", ConfigParseOptionsHolder.named("herald.conf"))));
+    assertTrue(e.getMessage().startsWith("herald.conf: 2: timeouts "), e.getMessage());
+  }
+
   @Test void aMissingHostIsNamedWithoutPointingAtTheDefaults() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.parseString("port = 25")));
     assertEquals("host is empty; set the SMTP server's host name", e.getMessage());
