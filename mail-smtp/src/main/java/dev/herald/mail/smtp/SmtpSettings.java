@@ -3,19 +3,18 @@ package dev.herald.mail.smtp;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.herald.mail.InvalidConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -146,13 +145,21 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     Config c = profile.withFallback(defaults);
     SmtpTransport.Builder b = SmtpTransport.builder();
     try {
-      for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) set(b, c, e.getKey());
+      setAll(b, c, defaults.root(), "");
       return b.settings();
     } catch (InvalidSetting e) {
       throw new InvalidConfigException(where(c, e.key) + e.getMessage());
     } catch (ConfigException e) {
       // A block replaced by a value (timeouts = 5s): Typesafe's message names file, line and key.
       throw new InvalidConfigException(e.getMessage());
+    }
+  }
+
+  /** Each leaf key of {@code defaults}; by key names, not entrySet(), which hashes every value. */
+  private static void setAll(SmtpTransport.Builder b, Config c, ConfigObject defaults, String prefix) {
+    for (String name : defaults.keySet()) {
+      if (defaults.get(name) instanceof ConfigObject block) setAll(b, c, block, prefix + name + ".");
+      else set(b, c, prefix + name);
     }
   }
 
@@ -232,7 +239,7 @@ public record SmtpSettings(String host, int port, TlsPolicy tls, Path tlsTrust, 
     String s = string(c, key);
     try {
       return s.isEmpty() ? null : Path.of(s);
-    } catch (InvalidPathException e) {
+    } catch (IllegalArgumentException e) { // InvalidPathException, not named: one class less to load at start-up
       throw invalid(key, "'" + s + "' is not a file path");
     }
   }
