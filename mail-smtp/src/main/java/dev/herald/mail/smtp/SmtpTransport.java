@@ -16,11 +16,11 @@ import dev.herald.mail.spi.Credentials;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.Transport;
 import dev.herald.mail.spi.TransportContext;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -122,9 +122,11 @@ public final class SmtpTransport implements Transport {
   @Override public String toString() { return "SmtpTransport[" + describe() + ", tls=" + settings.tls().configName() + "]"; }
 
   /**
-   * Builds a transport in code; unset settings take the defaults of mail-smtp's {@code reference.conf}
-   * (held here as Java values, kept equal to the file by a test: reading the config would cost a
-   * program that sends one message ~10 MB of memory and 0.2 s).
+   * Builds a transport in code, and is the one way in for settings: {@link SmtpSettings#from} calls
+   * these same methods, one per config key. Each setter only records its value; {@link #build()}
+   * checks them all (the rules live in {@link SmtpSettings}'s constructors). Unset settings take the
+   * defaults of mail-smtp's {@code reference.conf}, held here as Java values that a test keeps equal
+   * to the file: reading the config would cost a program that sends one message ~10 MB and 0.2 s.
    */
   public static final class Builder {
     private String host = "";
@@ -134,6 +136,7 @@ public final class SmtpTransport implements Transport {
     private boolean allowPlaintextAuth;
     private List<String> auth = List.of("xoauth2", "oauthbearer", "plain", "login");
     private String localName;
+    private InetAddress sourceAddress;
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration replyTimeout = Duration.ofSeconds(60);
     private Duration dataEndTimeout = Duration.ofMinutes(10);
@@ -154,66 +157,81 @@ public final class SmtpTransport implements Transport {
 
     private Builder() { }
 
+    /** {@code host}: the server's host name or address; required. */
     public Builder host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+    /** {@code port}: 587 unless set. */
     public Builder port(int port) { this.port = port; return this; }
+    /** {@code tls}: {@link TlsPolicy#STARTTLS} unless set. */
     public Builder tls(TlsPolicy tls) { this.tls = Objects.requireNonNull(tls, "tls"); return this; }
-    /** A PEM file with the CA or the server certificate to trust instead of the JDK trust store. */
+    /** {@code tls-trust}: a PEM file with the CA or the server certificate to trust instead of the JDK trust store; null for the JDK's. */
     public Builder trust(Path pem) { this.trust = pem; return this; }
+    /** {@code allow-plaintext-auth}: AUTH over an unencrypted channel to a host that is not loopback. */
     public Builder allowPlaintextAuth(boolean allow) { this.allowPlaintextAuth = allow; return this; }
     public Builder credentials(Credentials credentials) { this.credentials = Objects.requireNonNull(credentials); return this; }
     /** Shorthand for {@code credentials(Credentials.password(username, password))}. */
     public Builder login(String username, CredentialSource password) { return credentials(Credentials.password(username, password)); }
-    /** SASL mechanisms in order of preference: {@code xoauth2, oauthbearer, plain, login, cram-md5}. */
-    public Builder auth(String... mechanisms) {
-      List<String> l = new ArrayList<>();
-      for (String m : mechanisms) l.add(m.strip().toLowerCase(Locale.ROOT));
-      this.auth = l;
-      return this;
-    }
+    /** {@code auth}: SASL mechanisms in order of preference, any case: {@code xoauth2, oauthbearer, plain, login, cram-md5}. */
+    public Builder auth(String... mechanisms) { return auth(List.of(mechanisms)); }
+    /** {@code auth}, as a list. */
+    public Builder auth(List<String> mechanisms) { this.auth = List.copyOf(mechanisms); return this; }
+    /** {@code local-name}: the EHLO name; blank for this host's name. */
     public Builder localName(String ehloName) { this.localName = Objects.requireNonNull(ehloName, "local-name"); return this; }
+    /** {@code source-address}: the local address to connect from; null for the system's choice. */
+    public Builder sourceAddress(InetAddress local) { this.sourceAddress = local; return this; }
+    /** {@code timeouts.connect}. */
     public Builder connectTimeout(Duration d) { this.connectTimeout = Objects.requireNonNull(d, "timeouts.connect"); return this; }
+    /** {@code timeouts.reply}: each reply, and the TLS handshake. */
     public Builder replyTimeout(Duration d) { this.replyTimeout = Objects.requireNonNull(d, "timeouts.reply"); return this; }
+    /** {@code timeouts.data-end}: the reply to the end of a message. */
     public Builder dataEndTimeout(Duration d) { this.dataEndTimeout = Objects.requireNonNull(d, "timeouts.data-end"); return this; }
+    /** {@code max-connections}: connections kept open for concurrent sending. */
     public Builder maxConnections(int n) { this.maxConnections = n; return this; }
-    /** 0 for no cap. */
+    /** {@code max-messages-per-connection}: 0 for no cap. */
     public Builder maxMessagesPerConnection(int n) { this.maxMessagesPerConnection = n; return this; }
+    /** {@code idle-timeout}: a connection idle longer than this is checked with NOOP before reuse. */
     public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d, "idle-timeout"); return this; }
-    /** {@code "10/s"}, {@code "100/min"}, {@code "500/h"}; {@code ""} for none. */
+    /** {@code rate-limit}: {@code "10/s"}, {@code "100/min"}, {@code "500/h"}; {@code ""} for none. */
     public Builder rateLimit(String rate) { this.rateLimit = Objects.requireNonNull(rate, "rate-limit"); return this; }
-    /** Attempts in all for transient failures (1 = none), and the first backoff (doubling, with jitter). */
-    public Builder retry(int attempts, Duration backoff) {
-      this.retryAttempts = attempts;
-      this.retryBackoff = Objects.requireNonNull(backoff, "retry.backoff");
-      return this;
-    }
+    /** {@code retry.attempts}: attempts in all for a transient failure (1 = no retry). */
+    public Builder retryAttempts(int attempts) { this.retryAttempts = attempts; return this; }
+    /** {@code retry.backoff}: the first wait, doubled after each failure (with jitter). */
+    public Builder retryBackoff(Duration d) { this.retryBackoff = Objects.requireNonNull(d, "retry.backoff"); return this; }
+    /** {@code retry.max-backoff}: the longest wait. */
     public Builder retryMaxBackoff(Duration d) { this.retryMaxBackoff = Objects.requireNonNull(d, "retry.max-backoff"); return this; }
+    /** Shorthand for {@code retryAttempts(attempts).retryBackoff(backoff)}. */
+    public Builder retry(int attempts, Duration backoff) { return retryAttempts(attempts).retryBackoff(backoff); }
+    /** {@code pipelining}: PIPELINING (RFC 2920) when the server offers it. */
     public Builder pipelining(boolean on) { this.pipelining = on; return this; }
+    /** {@code chunking}: CHUNKING/BDAT (RFC 3030) when the server offers it (and PIPELINING). */
     public Builder chunking(boolean on) { this.chunking = on; return this; }
-    /** DSN (RFC 3461): NOTIFY values ({@code success}, {@code failure}, {@code delay} or {@code never}) and RET ({@code full}, {@code hdrs}, or null). */
-    public Builder dsn(List<String> notify, String ret) {
-      this.dsnNotify = List.copyOf(notify);
-      this.dsnRet = ret == null ? "" : ret;
-      return this;
-    }
+    /** {@code dsn.notify} (RFC 3461): {@code never}, or any of {@code success}, {@code failure}, {@code delay}; empty for the server's default. */
+    public Builder dsnNotify(List<String> notify) { this.dsnNotify = List.copyOf(notify); return this; }
+    /** {@code dsn.ret}: {@code full}, {@code hdrs}, or blank (or null) for none. */
+    public Builder dsnRet(String ret) { this.dsnRet = ret == null ? "" : ret; return this; }
+    /** Shorthand for {@code dsnNotify(notify).dsnRet(ret)}. */
+    public Builder dsn(List<String> notify, String ret) { return dsnNotify(notify).dsnRet(ret); }
     public Builder trace(TraceListener trace) { this.trace = trace == null ? TraceListener.NONE : trace; return this; }
     public Builder warnings(Consumer<String> warnings) { this.warnings = warnings; return this; }
 
-    /** @throws dev.herald.mail.InvalidConfigException when a setting is invalid or host is missing */
+    /** @throws InvalidConfigException naming the setting's key, when a setting is invalid or host is missing */
     public SmtpTransport build() {
+      return new SmtpTransport(settings(), new TransportContext(credentials, trace, warnings), null);
+    }
+
+    /** The checked settings; what {@link SmtpSettings#from} returns. */
+    SmtpSettings settings() {
       RateLimit rate;
       try {
         rate = RateLimit.parse(rateLimit);
       } catch (IllegalArgumentException e) {
-        throw new InvalidConfigException("invalid smtp setting (SmtpTransport.builder()): rate-limit " + e.getMessage());
+        throw SmtpSettings.invalid("rate-limit", e.getMessage());
       }
       String trustName = trust == null ? "" : trust.toString().strip();
-      Path trustPath = trustName.isEmpty() ? null : HeraldConfig.expandHome(trustName);
-      SmtpSettings s = new SmtpSettings(host.strip(), port, tls, trustPath, allowPlaintextAuth, auth,
-          localName == null ? null : localName.strip(),
-          new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout), maxConnections,
-          maxMessagesPerConnection, idleTimeout, rate, new SmtpSettings.Retry(retryAttempts, retryBackoff, retryMaxBackoff),
-          pipelining, chunking, SmtpSettings.Dsn.of(dsnNotify, dsnRet));
-      return new SmtpTransport(s, new TransportContext(credentials, trace, warnings), null);
+      return new SmtpSettings(host, port, tls, trustName.isEmpty() ? null : HeraldConfig.expandHome(trustName),
+          allowPlaintextAuth, auth, localName, new SmtpSettings.Timeouts(connectTimeout, replyTimeout, dataEndTimeout),
+          maxConnections, maxMessagesPerConnection, idleTimeout, rate,
+          new SmtpSettings.Retry(retryAttempts, retryBackoff, retryMaxBackoff), pipelining, chunking,
+          new SmtpSettings.Dsn(dsnNotify, dsnRet), sourceAddress);
     }
   }
 }

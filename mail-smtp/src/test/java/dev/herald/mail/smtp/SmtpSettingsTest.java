@@ -6,11 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import dev.herald.mail.InvalidConfigException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SmtpSettingsTest {
 
@@ -35,19 +46,23 @@ class SmtpSettingsTest {
     assertNull(s.dsn().ret());
   }
 
+  /** One value for each key of mail-smtp's reference.conf, none of them its default. */
+  private static final String SAMPLES = String.join("\n",
+      "host = mail.example.org, port = 465, tls = IMPLICIT, tls-trust = \"ca.pem\", allow-plaintext-auth = true",
+      "auth = \"plain, cram-md5\", local-name = client.example.org, source-address = \"127.0.0.2\"",
+      "timeouts { connect = 5s, reply = 7s, data-end = 2m }",
+      "max-connections = 2, max-messages-per-connection = 0, idle-timeout = 3s, rate-limit = \"100/min\"",
+      "retry { attempts = 4, backoff = 2s, max-backoff = 30s }, pipelining = false, chunking = false",
+      "dsn { notify = [success, failure], ret = hdrs }");
+
   @Test void everyKeyIsRead() {
-    SmtpSettings s = SmtpSettings.from(ConfigFactory.parseString(String.join("\n",
-        "host = mail.example.org, port = 465, tls = IMPLICIT, tls-trust = \"ca.pem\", allow-plaintext-auth = true",
-        "auth = \"plain, cram-md5\", local-name = client.example.org",
-        "timeouts { connect = 5s, reply = 7s, data-end = 2m }",
-        "max-connections = 2, max-messages-per-connection = 0, idle-timeout = 3s, rate-limit = \"100/min\"",
-        "retry { attempts = 4, backoff = 2s, max-backoff = 30s }, pipelining = false, chunking = false",
-        "dsn { notify = [success, failure], ret = hdrs }")));
+    SmtpSettings s = SmtpSettings.from(ConfigFactory.parseString(SAMPLES));
     assertEquals(465, s.port());
     assertEquals(TlsPolicy.IMPLICIT, s.tls());
     assertEquals("ca.pem", s.tlsTrust().toString());
     assertEquals(List.of("plain", "cram-md5"), s.auth());
     assertEquals("client.example.org", s.localName());
+    assertEquals("127.0.0.2", s.sourceAddress().getHostAddress());
     assertEquals(Duration.ofMinutes(2), s.timeouts().dataEnd());
     assertEquals(0, s.maxMessagesPerConnection());
     assertEquals(new RateLimit(100, Duration.ofMinutes(1)), s.rateLimit());
@@ -57,11 +72,91 @@ class SmtpSettingsTest {
     assertFalse(s.pipelining());
   }
 
-  @Test void badTlsNamesTheOriginAndTheChoices() {
+  /**
+   * reference.conf and the settings cannot drift apart: each of its keys changes a setting on its
+   * own (so it has a builder call), and each setting (a record component, nested ones included) is
+   * changed by some key (so it has a key and a default in reference.conf).
+   */
+  @Test void eachKeyOfReferenceConfSetsASettingAndEachSettingHasAKey() throws Exception {
+    Config reference = ConfigFactory.defaultReference().getConfig("herald.transports.smtp");
+    Config samples = ConfigFactory.parseString(SAMPLES);
+    assertEquals(leafKeys(reference), leafKeys(samples), "SAMPLES must give a value for each key of reference.conf");
+    Config base = ConfigFactory.parseString("host = h");
+    Map<String, Object> defaults = components("", SmtpSettings.from(base));
+    Set<String> changed = new TreeSet<>();
+    for (String key : leafKeys(reference)) {
+      Map<String, Object> one = components("", SmtpSettings.from(samples.withOnlyPath(key).withFallback(base)));
+      Set<String> diff = new TreeSet<>();
+      for (String c : defaults.keySet()) if (!Objects.equals(defaults.get(c), one.get(c))) diff.add(c);
+      assertFalse(diff.isEmpty(), key + " = " + samples.getValue(key).render() + " changes no setting: does SmtpSettings.set call the builder for it?");
+      changed.addAll(diff);
+    }
+    assertEquals(defaults.keySet(), changed, "a setting that no key of reference.conf changes has no key (and no default) there");
+  }
+
+  @Test void badValuesNameTheKeyTheFileAndLineAndWhatIsAllowed(@TempDir Path dir) throws Exception {
+    Map<String, String> cases = Map.of(
+        "tls = ssl", "tls 'ssl' is not a TLS policy; choose starttls, implicit, opportunistic or none",
+        "timeouts.reply = soon", "timeouts.reply 'soon' is not a duration; write it as 500ms, 30s, 10m or 1h",
+        "max-connections = -1", "max-connections must be at least 1, not -1",
+        "timeouts.data-end = 0s", "timeouts.data-end must be positive, not PT0S (a wait without end is never allowed)",
+        "port = \"smtp\"", "port 'smtp' is not a whole number",
+        "dsn.notify = [sometimes]", "dsn.notify 'sometimes' is not one of never, success, failure, delay",
+        "rate-limit = \"10/week\"", "rate-limit '10/week' has an unknown unit; use s, min or h",
+        "source-address = mail.example.org",
+        "source-address 'mail.example.org' is not an IP address; write an address of this machine such as 192.0.2.10 or 2001:db8::10");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path file = Files.writeString(dir.resolve("herald.conf"), "# profile\nhost = h\n" + c.getKey() + "\n");
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> SmtpSettings.from(ConfigFactory.parseFile(file.toFile())), c.getKey());
+      assertEquals(file + ": 3: " + c.getValue(), e.getMessage());
+    }
+  }
+
+  @Test void sourceAddressTakesAddressLiteralsOnly() {
+    assertEquals("0:0:0:0:0:0:0:1", SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"::1\"")).sourceAddress().getHostAddress());
+    assertNull(SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"\"")).sourceAddress());
+    for (String bad : List.of("1.2.3.999", "1.2.3", "::g", ".:", "localhost", "10.0.0.1/8")) {
+      InvalidConfigException e = assertThrows(InvalidConfigException.class,
+          () -> SmtpSettings.from(ConfigFactory.parseString("host = h, source-address = \"" + bad + "\"")), bad);
+      assertTrue(e.getMessage().contains("is not an IP address"), e.getMessage());
+    }
+  }
+
+  @Test void aBlockGivenAsAValueIsAConfigError() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(
+        ConfigFactory.parseString("host = h\ntimeouts = 5s", ConfigParseOptionsHolder.named("herald.conf"))));
+    assertTrue(e.getMessage().startsWith("herald.conf: 2: timeouts "), e.getMessage());
+  }
+
+  @Test void aMissingHostIsNamedWithoutPointingAtTheDefaults() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SmtpSettings.from(ConfigFactory.parseString("port = 25")));
+    assertEquals("host is empty; set the SMTP server's host name", e.getMessage());
+  }
+
+  @Test void builderErrorsNameTheKey() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
-        () -> SmtpSettings.from(ConfigFactory.parseString("host = h\ntls = ssl", ConfigParseOptionsHolder.named("herald.conf"))));
-    assertTrue(e.getMessage().contains("herald.conf: 2"), e.getMessage());
-    assertTrue(e.getMessage().contains("starttls, implicit, opportunistic or none"), e.getMessage());
+        () -> SmtpTransport.builder().host("h").maxConnections(-1).build());
+    assertEquals("max-connections must be at least 1, not -1", e.getMessage());
+    e = assertThrows(InvalidConfigException.class, () -> SmtpTransport.builder().host("h").replyTimeout(Duration.ofSeconds(-1)).build());
+    assertTrue(e.getMessage().startsWith("timeouts.reply must be positive"), e.getMessage());
+  }
+
+  private static Set<String> leafKeys(Config c) {
+    Set<String> keys = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : c.entrySet()) keys.add(e.getKey());
+    return keys;
+  }
+
+  /** A record's components by name, nested records flattened ({@code timeouts.connect}). */
+  private static Map<String, Object> components(String prefix, Record r) throws Exception {
+    Map<String, Object> out = new TreeMap<>();
+    for (RecordComponent c : r.getClass().getRecordComponents()) {
+      Object v = c.getAccessor().invoke(r);
+      if (v instanceof Record nested) out.putAll(components(prefix + c.getName() + ".", nested));
+      else out.put(prefix + c.getName(), v);
+    }
+    return out;
   }
 
   @Test void otherInvalidValues() {

@@ -2,6 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.HostUnreachableException;
+import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MalformedReplyException;
@@ -157,6 +158,7 @@ public final class Session implements AutoCloseable {
     Socket raw = new Socket();
     try {
       raw.setTcpNoDelay(true);
+      if (settings.sourceAddress() != null) bind(raw);
       raw.connect(new InetSocketAddress(settings.host(), settings.port()), millis(settings.timeouts().connect()));
       readMillis = replyMillis;
       if (settings.tls() == TlsPolicy.IMPLICIT) raw.setSoTimeout(replyMillis);
@@ -185,6 +187,17 @@ public final class Session implements AutoCloseable {
       tlsEstablished();
     }
     streams();
+  }
+
+  /** Binds to {@code source-address}: one the machine does not have is a config error, not a network one. */
+  private void bind(Socket raw) {
+    try {
+      raw.bind(new InetSocketAddress(settings.sourceAddress(), 0));
+    } catch (IOException e) {
+      Tls.closeQuietly(raw);
+      throw new InvalidConfigException("source-address " + settings.sourceAddress().getHostAddress()
+          + " cannot be used: " + e.getMessage() + "; set it to an address of this machine, or \"\" for the system's choice");
+    }
   }
 
   /** The TLS handshake, as a whole within the reply timeout (its reads, too, re-arm the socket's). */
