@@ -76,22 +76,31 @@ final class Transaction {
     }
   }
 
-  /** Pipelined: reads the replies to {@link #writeHead}, in order. */
+  /**
+   * Pipelined: reads the replies to {@link #writeHead}, then judges them in order. All are read
+   * first, so that a 421 among them ends the session before any refusal is judged, as in lock-step.
+   */
   void readHead() throws IOException {
     if (resetSent) read(Stage.RSET);
-    mail(read(Stage.MAIL));  // refused or not, the replies to the rest of the flight follow
-    for (String r : msg.job().envelope.recipients()) rcpt(r, read(Stage.RCPT));
-    recipientsDone();
+    SmtpReply mail = read(Stage.MAIL);
+    List<String> recipients = msg.job().envelope.recipients();
+    SmtpReply[] rcpts = new SmtpReply[recipients.size()];
+    for (int i = 0; i < rcpts.length; i++) rcpts[i] = read(Stage.RCPT);
+    SmtpReply last;
     if (msg.bdat()) {
       conn.readTimeout(conn.dataEndMillis());
       try {
-        data(read(Stage.DATA_END));
+        last = read(Stage.DATA_END);
       } finally {
         conn.readTimeout(conn.replyMillis());
       }
     } else {
-      data(read(Stage.DATA));
+      last = read(Stage.DATA);
     }
+    mail(mail);  // refused or not, the replies to the rest of the flight are judged (a 354 then is confused)
+    for (int i = 0; i < rcpts.length; i++) rcpt(recipients.get(i), rcpts[i]);
+    recipientsDone();
+    data(last);
   }
 
   /** Lock-step: each command waits for its reply; stops at the first reply that ends the transaction. */

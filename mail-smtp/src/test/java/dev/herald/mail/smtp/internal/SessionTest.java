@@ -161,6 +161,18 @@ class SessionTest {
     }
   }
 
+  @Test void a421InAPipelinedFlightWinsOverTheRefusalsBeforeIt() throws Exception {
+    // Lock-step would have stopped at the refusal; pipelined, the server then closing decides.
+    try (ScriptedPeer peer = new ScriptedPeer("220 hi", EHLO_PIPELINING, OK, "550 no such user", "421 closing");
+        Session s = open(peer, b -> { })) {
+      Attempt a = s.transfer(List.of(job("x@example.net"))).get(0);
+      assertEquals(Outcome.FAILED, a.outcome());
+      assertInstanceOf(TransientMailException.class, a.failure());
+      assertEquals(421, a.failure().replyCode());
+      assertFalse(s.usable());
+    }
+  }
+
   @Test void dataAcceptedWithoutARecipientIsAMalformedExchange() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("220 hi", EHLO_PIPELINING, OK, "550 no", GO);
         Session s = open(peer, b -> { })) {
