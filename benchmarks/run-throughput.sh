@@ -11,10 +11,12 @@
 # mail-api's renderer avoided those scans (jakartaee/mail-api#861); Angus stays as users run it.
 # DIAG=1 adds diagnostic rows (not targets): Herald sending ONE rendered message N times
 # (--same-content), i.e. the cost of mail-smtp's transport without mail-api's per-message rendering.
-# usage: ./run-throughput.sh        env: N (30000) WARMUP (20000) ROUNDS (5) K (4) BATCH (100) JAVA_OPTS () WHATIF (0) DIAG (0)
+# NOCAP=1 adds a what-if row (not a target): herald-pool-K with max-messages-per-connection = 0 (no
+# reconnect every 100 messages), to weigh that default.
+# usage: ./run-throughput.sh        env: N (30000) WARMUP (20000) ROUNDS (5) K (4) BATCH (100) JAVA_OPTS () WHATIF (0) DIAG (0) NOCAP (0)
 source "$(dirname "$0")/lib/common.sh"
 N=${N:-30000}; WARMUP=${WARMUP:-20000}; ROUNDS=${ROUNDS:-5}; K=${K:-4}; BATCH=${BATCH:-100}
-JAVA_OPTS=${JAVA_OPTS:-}; WHATIF=${WHATIF:-0}; DIAG=${DIAG:-0}
+JAVA_OPTS=${JAVA_OPTS:-}; WHATIF=${WHATIF:-0}; DIAG=${DIAG:-0}; NOCAP=${NOCAP:-0}
 build
 start_sink "$SINK_PORT"
 J="java $JAVA_OPTS -cp $CP dev.herald.mail.bench.Send --port $SINK_PORT --n $N --warmup $WARMUP"
@@ -29,6 +31,9 @@ if [ "$DIAG" = 1 ]; then
           diag-herald-batch-1-same-content "$J --mode herald-batch --connections 1 --batch $BATCH --same-content"
           diag-herald-pool-$K-same-content "$J --mode herald-send --threads $K --connections $K --same-content"
           diag-herald-pool-$K-batch-same-content "$J --mode herald-batch --connections $K --batch $BATCH --same-content")
+fi
+if [ "$NOCAP" = 1 ]; then
+  EXTRA+=(whatif-herald-pool-$K-nocap "$J --mode herald-send --threads $K --connections $K --max-messages-per-connection 0")
 fi
 OUT=results/throughput.md
 {

@@ -35,6 +35,7 @@ final class HeraldRunner implements Send.Runner {
         .port(o.port)
         .tls(TlsPolicy.NONE)
         .maxConnections(connections);
+    if (o.maxMessagesPerConnection >= 0) b.maxMessagesPerConnection(o.maxMessagesPerConnection);
     if (o.trace) {
       b.trace((direction, line) -> System.err.println(prefix(direction) + line));
     }

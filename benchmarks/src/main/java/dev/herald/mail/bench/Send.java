@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp CP dev.herald.mail.bench.Send --mode MODE [--n N] [--warmup W] [--threads K]
  *      [--connections C] [--batch B] [--host H] [--port P] [--warmup-port P2] [--size BYTES]
- *      [--attach FILE] [--trace] [--same-content] [--dkim rsa|ed25519]
+ *      [--attach FILE] [--trace] [--same-content] [--dkim rsa|ed25519] [--max-messages-per-connection M]
  * MODE: herald-send    Herald SmtpTransport.send(envelope, content), one call per message; K threads
  *                      share one transport with C pooled connections (default C = K)
  *       herald-batch   Herald SmtpTransport.sendAll of B messages at a time from one thread, C connections
@@ -56,6 +56,7 @@ public final class Send {
     boolean trace;
     boolean sameContent; // diagnostic: Herald renders one message and sends it N times
     String dkim; // null, rsa or ed25519: Herald signs every message
+    int maxMessagesPerConnection = -1; // Herald's max-messages-per-connection; -1: the transport's default
     String body;
   }
 
@@ -148,6 +149,7 @@ public final class Send {
         case "--trace", "--debug" -> o.trace = true;
         case "--same-content" -> o.sameContent = true;
         case "--dkim" -> o.dkim = args[++i];
+        case "--max-messages-per-connection" -> o.maxMessagesPerConnection = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }

@@ -37,7 +37,28 @@ public final class Dispatcher implements AutoCloseable {
   private int idleWorkers;
   private volatile boolean closed;
 
-  private record Pending(Job job, CompletableFuture<SendReceipt> future) { }
+  /** A message in the dispatcher's hands: the job, its future (none for {@link #send}), and its tries so far. */
+  static final class Pending {
+    final Job job;
+    final CompletableFuture<SendReceipt> future;
+    // Runs in a row whose connection broke before any of its messages was tried (see MAX_UNATTEMPTED).
+    int unattempted;
+    int failedAttempts;
+    boolean staleRetried;
+    // The attempt that ends it, once after() says it is finished.
+    Attempt last;
+
+    Pending(Job job, CompletableFuture<SendReceipt> future) {
+      this.job = job;
+      this.future = future;
+    }
+
+    /** Completes the future with the final attempt. */
+    void complete() {
+      if (last.outcome() == Attempt.Outcome.SENT) future.complete(last.receipt());
+      else future.completeExceptionally(last.failure());
+    }
+  }
 
   public Dispatcher(SmtpSettings settings, Pool pool) {
     this.settings = settings;
@@ -47,28 +68,29 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Sends one job on the calling thread, retrying as configured. */
   public SendReceipt send(Job job) {
+    Pending p = new Pending(job, null);
     while (true) {
       boolean reused = false;
-      int before = job.attempts();
+      Attempt a;
       try {
         throttle.acquire();
         Session s = pool.acquire();
         try {
           reused = s.reused();
-          s.transfer(List.of(job));
+          a = s.transfer(List.of(job)).get(0);
         } finally {
           pool.release(s);
         }
       } catch (MailException e) {
-        job.fail(e, false);
+        a = Attempt.failed(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw interrupted();
       }
-      long delay = after(job, reused, job.done() || job.attempts() != before);
+      long delay = after(p, a, reused, a.attempted());
       if (delay < 0) {
-        if (job.receipt() != null) return job.receipt();
-        throw job.failure();
+        if (p.last.outcome() == Attempt.Outcome.SENT) return p.last.receipt();
+        throw p.last.failure();
       }
       if (delay > 0) {
         try {
@@ -131,7 +153,7 @@ public final class Dispatcher implements AutoCloseable {
     List<Pending> chunk = new ArrayList<>();
     chunk.add(first);
     boolean reused = false;
-    boolean progressed = true;  // false when the session tried none of the chunk's messages
+    List<Attempt> attempts = null;
     try {
       throttle.acquire();
       Session s = pool.acquire();
@@ -149,16 +171,14 @@ public final class Dispatcher implements AutoCloseable {
         }
         List<Job> jobs = new ArrayList<>(chunk.size());
         for (Pending p : chunk) jobs.add(p.job);
-        int[] before = new int[jobs.size()];
-        for (int i = 0; i < before.length; i++) before[i] = jobs.get(i).attempts();
-        s.transfer(jobs);
-        progressed = false;
-        for (int i = 0; i < before.length && !progressed; i++) progressed = jobs.get(i).attempts() != before[i];
+        attempts = s.transfer(jobs);
       } finally {
         pool.release(s);
       }
     } catch (MailException e) {
-      for (Pending p : chunk) if (!p.job.done()) p.job.fail(e, false);
+      // No connection: every message of the run failed with it.
+      attempts = new ArrayList<>(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) attempts.add(Attempt.failed(e));
     } catch (InterruptedException e) {
       for (Pending p : chunk) p.future.completeExceptionally(interrupted());
       return;
@@ -166,12 +186,14 @@ public final class Dispatcher implements AutoCloseable {
       for (Pending p : chunk) if (!p.future.isDone()) p.future.completeExceptionally(e);
       return;
     }
+    // False when the session tried none of the run's messages (it broke before the first).
+    boolean progressed = false;
+    for (Attempt a : attempts) progressed |= a.attempted();
     for (int i = chunk.size() - 1; i >= 0; i--) {
       Pending p = chunk.get(i);
-      long delay = after(p.job, reused, progressed);
+      long delay = after(p, attempts.get(i), reused, progressed);
       if (delay < 0) {
-        if (p.job.receipt() != null) p.future.complete(p.job.receipt());
-        else p.future.completeExceptionally(p.job.failure());
+        p.complete();
       } else if (delay == 0) {
         queue.addFirst(p);
       } else {
@@ -187,36 +209,42 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * After a run: -1 when the job is finished, else the delay in ms before trying it again.
+   * The retry decision after an attempt: -1 when the message is finished ({@link Pending#last}
+   * then holds how it ended), else the delay in ms before trying it again.
    *
+   * @param reusedConnection the attempt ran on a connection that had carried messages before
    * @param progressed false when the session tried none of its messages (it broke before the first)
    */
-  long after(Job j, boolean reusedConnection, boolean progressed) {
-    if (j.receipt() != null) return -1;
-    if (!j.done()) {
-      // The connection broke on another message, before this one's turn: it was not sent, and that
-      // is no attempt of its own. Back to the front of the queue, for the next connection.
-      if (progressed) {
-        j.unattempted = 0;
-        return 0;
-      }
-      if (++j.unattempted <= MAX_UNATTEMPTED) return backoff(j.unattempted);
-      j.fail(new TransientMailException("no working connection to " + settings.host() + ":" + settings.port()
-          + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later"), false);
-      return -1;
+  long after(Pending p, Attempt a, boolean reusedConnection, boolean progressed) {
+    p.last = a;
+    switch (a.outcome()) {
+      case SENT:
+      case MAYBE_DELIVERED:
+        return -1;
+      case NOT_ATTEMPTED:
+        // The connection broke on another message, before this one's turn: it was not sent, and that
+        // is no attempt of its own. Back to the front of the queue, for the next connection.
+        if (progressed) {
+          p.unattempted = 0;
+          return 0;
+        }
+        if (++p.unattempted <= MAX_UNATTEMPTED) return backoff(p.unattempted);
+        p.last = Attempt.failed(new TransientMailException("no working connection to " + settings.host() + ":" + settings.port()
+            + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later"));
+        return -1;
+      default:
+        break;
     }
-    MailException f = j.failure();
-    if (!(f instanceof TransientMailException) || j.uncertain() || closed) return -1;
+    MailException f = a.failure();
+    if (!(f instanceof TransientMailException) || closed) return -1;
     boolean connectionLevel = f.replyCode() == 0 || f.replyCode() == 421;
-    if (reusedConnection && connectionLevel && !j.staleRetried && !(f instanceof HostUnreachableException)) {
+    if (reusedConnection && connectionLevel && !p.staleRetried && !(f instanceof HostUnreachableException)) {
       // A kept-alive connection the server had dropped: not the message's fault.
-      j.staleRetried = true;
-      j.rearm();
+      p.staleRetried = true;
       return 0;
     }
-    if (++j.failedAttempts >= settings.retry().attempts()) return -1;
-    j.rearm();
-    return backoff(j.failedAttempts);
+    if (++p.failedAttempts >= settings.retry().attempts()) return -1;
+    return backoff(p.failedAttempts);
   }
 
   private long backoff(int failures) {

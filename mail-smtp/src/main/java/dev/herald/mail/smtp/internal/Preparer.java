@@ -33,64 +33,71 @@ final class Preparer {
   /** Holds the encoded message of the job prepared last, when it was staged. */
   Staging staging() { return staging; }
 
-  /** Checks and encodes a message before any of it goes out; false (with the job failed) if it cannot be sent. */
-  boolean prepare(Job j, Capabilities caps) {
-    j.start();
+  /**
+   * A message checked and encoded for this session, before any of it goes out.
+   *
+   * @param bdat sent as {@code BDAT n LAST} right behind its envelope
+   * @param staged its encoding is in {@link #staging()} (until the next {@code prepare}); else streamed after 354
+   * @param size octets as sent, or -1 when not counted
+   */
+  record Prepared(Job job, String mailLine, boolean bdat, boolean staged, long size) { }
+
+  /** Checks and encodes a message; throws what keeps it from being sent at all. */
+  Prepared prepare(Job j, Capabilities caps) {
     try {
       boolean utf8 = (!ascii(j.envelope) && j.envelope.requiresSmtpUtf8()) || j.content.requiresSmtpUtf8();
       if (utf8 && !caps.smtpUtf8()) {
-        j.fail(new InvalidMessageException("the message needs SMTPUTF8 (an internationalised address or header), which "
+        throw new InvalidMessageException("the message needs SMTPUTF8 (an internationalised address or header), which "
             + server + " does not offer", Stage.MAIL, 0, null, null,
-            "use ASCII addresses, or a server that offers SMTPUTF8", null), false);
-        return false;
+            "use ASCII addresses, or a server that offers SMTPUTF8", null);
       }
-      j.bdat = settings.pipelining() && settings.chunking() && caps.pipelining() && caps.chunking();
+      boolean bdat = settings.pipelining() && settings.chunking() && caps.pipelining() && caps.chunking();
+      boolean staged;
+      long size;
       long known = j.content.knownSize();
       if (known > STAGING_CAP) {
         // Known to be large: streamed after DATA straight away, never encoded into memory first.
-        j.staged = false;
-        j.bdat = false;
-        j.size = known;
+        staged = false;
+        size = known;
       } else {
-        stage(j, caps);
+        size = stage(j, bdat, caps);
+        staged = size != STREAMED;
+        if (!staged) size = caps.sizeLimit() >= 0 ? j.content.size() : -1;
       }
+      bdat &= staged;
       long limit = caps.sizeLimit();
-      if (limit > 0 && j.size > limit) {
-        j.fail(new PermanentMailException("the message is " + j.size + " octets; " + server + " accepts at most " + limit
-            + " (SIZE)", Stage.MAIL, 0, "5.3.4", null, "make the message smaller (e.g. link large files instead of attaching them)", null), false);
-        return false;
+      if (limit > 0 && size > limit) {
+        throw new PermanentMailException("the message is " + size + " octets; " + server + " accepts at most " + limit
+            + " (SIZE)", Stage.MAIL, 0, "5.3.4", null, "make the message smaller (e.g. link large files instead of attaching them)", null);
       }
-      j.mailLine = mailLine(j, utf8, caps);
-      return true;
+      return new Prepared(j, mailLine(j, size, utf8, caps), bdat, staged, size);
     } catch (MailException e) {
-      j.fail(e, false);
-      return false;
+      throw e;
     } catch (IOException e) {
-      j.fail(new LocalIoException("cannot read the message: " + e.getMessage(), e), false);
-      return false;
+      throw new LocalIoException("cannot read the message: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      j.fail(new MailException("cannot write the message: " + e, e), false);
-      return false;
+      throw new MailException("cannot write the message: " + e, e);
     }
   }
 
-  /** Encodes the message into the staging buffer; past its cap, marks the job for streaming instead. */
-  private void stage(Job j, Capabilities caps) throws IOException {
-    encoder.reset(staging.reset(), !j.bdat);
+  private static final long STREAMED = Long.MIN_VALUE;
+
+  /**
+   * Encodes the message into the staging buffer: its size, or {@link #STREAMED} past the cap
+   * (it is then streamed after 354; counting it may mean rendering it once more, done only for SIZE).
+   */
+  private long stage(Job j, boolean bdat, Capabilities caps) throws IOException {
+    encoder.reset(staging.reset(), !bdat);
     try {
       j.content.writeTo(encoder);
-      encoder.finish(!j.bdat);
-      j.staged = true;
-      j.size = encoder.size();
+      encoder.finish(!bdat);
+      return encoder.size();
     } catch (IOException e) {
       if (encoder.failure() != null) throw tooLong(encoder.failure());
       if (!staging.overflowed()) {
         throw new LocalIoException("cannot read the message: " + e.getMessage(), e);
       }
-      j.staged = false;
-      j.bdat = false;
-      // Counting a large rendered message may mean rendering it once more: only when SIZE asks for it.
-      j.size = caps.sizeLimit() >= 0 ? j.content.size() : -1;
+      return STREAMED;
     }
   }
 
@@ -110,9 +117,9 @@ final class Preparer {
         "wrap long lines or encode the body as quoted-printable or base64", null);
   }
 
-  private String mailLine(Job j, boolean utf8, Capabilities caps) {
+  private String mailLine(Job j, long size, boolean utf8, Capabilities caps) {
     StringBuilder sb = new StringBuilder(64).append("MAIL FROM:<").append(path(j.envelope.sender(), caps)).append('>');
-    if (caps.sizeLimit() >= 0 && j.size >= 0) sb.append(" SIZE=").append(j.size);
+    if (caps.sizeLimit() >= 0 && size >= 0) sb.append(" SIZE=").append(size);
     if (j.content.has8bit() && caps.eightBitMime()) sb.append(" BODY=8BITMIME");
     if (utf8) sb.append(" SMTPUTF8");
     if (settings.dsn().ret() != null && caps.dsn()) sb.append(" RET=").append(settings.dsn().ret());

@@ -6,18 +6,18 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Socket writes do not time out: a server that stops reading would block a write forever; and
- * plaintext reads run without a socket timeout (see {@link Session}). One daemon thread closes the
- * socket of any session whose write or read is overdue, checking five times a second. Plaintext reads
+ * plaintext reads run without a socket timeout (see {@link Connection}). One daemon thread closes the
+ * socket of any connection whose write or read is overdue, checking five times a second. Plaintext reads
  * depend on it entirely, so it must not die: a failure inside a check is survived, and a thread that
  * is gone (or could not be started) is started again by the next {@link #watch}.
  */
 final class Watchdog {
-  private static final Set<Session> WATCHED = ConcurrentHashMap.newKeySet();
+  private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
   private static Thread thread;
 
   private Watchdog() { }
 
-  static void watch(Session s) {
+  static void watch(Connection s) {
     WATCHED.add(s);
     synchronized (Watchdog.class) {
       if (thread == null || !thread.isAlive()) {
@@ -29,7 +29,7 @@ final class Watchdog {
     }
   }
 
-  static void forget(Session s) {
+  static void forget(Connection s) {
     WATCHED.remove(s);
   }
 
@@ -37,7 +37,7 @@ final class Watchdog {
     while (true) {
       LockSupport.parkNanos(200_000_000L);
       long now = System.nanoTime();
-      for (Session s : WATCHED) {
+      for (Connection s : WATCHED) {
         try {
           s.abortIfOverdue(now);
         } catch (Throwable e) {
