@@ -1,7 +1,7 @@
 package dev.herald.mail.smtp.internal;
 
-import dev.herald.mail.HostUnreachableException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TransientMailException;
 import dev.herald.mail.smtp.SmtpSettings;
@@ -201,14 +201,15 @@ public final class Dispatcher implements AutoCloseable {
         return 0;
       }
       if (++j.unattempted <= MAX_UNATTEMPTED) return backoff(j.unattempted);
-      j.fail(new TransientMailException("no working connection to " + settings.host() + ":" + settings.port()
-          + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later"), false);
+      j.fail(new TransientMailException(Reason.CONNECTION_LOST, "no working connection to " + settings.host() + ":" + settings.port()
+          + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later", null),
+          false);
       return -1;
     }
     MailException f = j.failure();
     if (!(f instanceof TransientMailException) || j.uncertain() || closed) return -1;
     boolean connectionLevel = f.replyCode() == 0 || f.replyCode() == 421;
-    if (reusedConnection && connectionLevel && !j.staleRetried && !(f instanceof HostUnreachableException)) {
+    if (reusedConnection && connectionLevel && !j.staleRetried && f.reason() != Reason.CONNECTION_REFUSED) {
       // A kept-alive connection the server had dropped: not the message's fault.
       j.staleRetried = true;
       j.rearm();
@@ -234,11 +235,11 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private static TransientMailException interrupted() {
-    return new TransientMailException("interrupted while sending; the message was not sent");
+    return new TransientMailException(Reason.CANCELLED, "interrupted while sending; the message was not sent", null);
   }
 
   private TransientMailException closedFailure() {
-    return new TransientMailException("the SMTP transport was closed before the message was sent");
+    return new TransientMailException(Reason.CANCELLED, "the SMTP transport was closed before the message was sent", null);
   }
 
   /** Fails queued jobs and closes the pool. */

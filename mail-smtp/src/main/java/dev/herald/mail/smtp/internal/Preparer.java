@@ -3,6 +3,7 @@ package dev.herald.mail.smtp.internal;
 import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.smtp.SmtpSettings;
@@ -56,7 +57,7 @@ final class Preparer {
       }
       long limit = caps.sizeLimit();
       if (limit > 0 && j.size > limit) {
-        j.fail(new PermanentMailException("the message is " + j.size + " octets; " + server + " accepts at most " + limit
+        j.fail(new PermanentMailException(Reason.MESSAGE_TOO_LARGE, "the message is " + j.size + " octets; " + server + " accepts at most " + limit
             + " (SIZE)", Stage.MAIL, 0, "5.3.4", null, "make the message smaller (e.g. link large files instead of attaching them)", null), false);
         return false;
       }

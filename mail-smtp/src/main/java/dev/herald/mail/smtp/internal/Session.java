@@ -4,7 +4,9 @@ import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.HostUnreachableException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.MalformedReplyException;
+import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.RecipientsRejectedException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
@@ -136,7 +138,7 @@ public final class Session implements AutoCloseable {
       if (policy == TlsPolicy.STARTTLS || (policy == TlsPolicy.OPPORTUNISTIC && caps.startTls())) {
         stage = Stage.STARTTLS;
         if (!caps.startTls()) {
-          throw new TlsException(server + " does not offer STARTTLS; tls = starttls requires it", Stage.STARTTLS, 0, null, null,
+          throw new TlsException(Reason.TLS_UNAVAILABLE, server + " does not offer STARTTLS; tls = starttls requires it", Stage.STARTTLS, 0, null, null,
               "use tls = implicit if the server offers SMTPS (usually port 465); tls = none only on a trusted network", null);
         }
         startTls();
@@ -162,8 +164,8 @@ public final class Session implements AutoCloseable {
       if (settings.tls() == TlsPolicy.IMPLICIT) raw.setSoTimeout(replyMillis);
     } catch (UnknownHostException e) {
       Tls.closeQuietly(raw);
-      throw new HostUnreachableException("unknown host '" + settings.host() + "'", Stage.CONNECT, 0, null, null,
-          "check the host name in the profile", e);
+      throw new PermanentMailException(Reason.UNKNOWN_HOST, "unknown host '" + settings.host() + "'", Stage.CONNECT, 0,
+          null, null, "check the host name in the profile", e);
     } catch (ConnectException | NoRouteToHostException e) {
       Tls.closeQuietly(raw);
       throw new HostUnreachableException("cannot connect to " + server + ": " + e.getMessage(), Stage.CONNECT, 0, null, null,
@@ -237,7 +239,7 @@ public final class Session implements AutoCloseable {
     if (r.code() != 220) {
       MailException f = Failures.reply(Stage.STARTTLS, r, "STARTTLS was refused", null);
       if (f instanceof TransientMailException) throw f;
-      throw new TlsException(f.getMessage(), Stage.STARTTLS, r.code(), r.enhancedCode(), r.text(), null, null);
+      throw new TlsException(Reason.TLS_UNAVAILABLE, f.getMessage(), Stage.STARTTLS, r.code(), r.enhancedCode(), r.text(), null, null);
     }
     // Anything already sent after the 220 would be read as if it came over TLS: an injection attack.
     if (in.hasBuffered()) {
@@ -355,8 +357,9 @@ public final class Session implements AutoCloseable {
     for (Job j : new Job[] {cur, ahead}) {
       if (j == null || j.done()) continue;
       if (j.dataEndSent) {
-        MailException e = f != null ? f : new TransientMailException("the connection to " + server + " closed after the end of the message");
-        j.fail(new TransientMailException(e.getMessage() + "; the message may have been delivered, so it is not retried",
+        MailException e = f != null ? f : new TransientMailException(Reason.CONNECTION_LOST,
+            "the connection to " + server + " closed after the end of the message", Stage.DATA_END, 0, null, null, null, null);
+        j.fail(new TransientMailException(Reason.CONNECTION_LOST, e.getMessage() + "; the message may have been delivered, so it is not retried",
             Stage.DATA_END, e.replyCode(), e.enhancedCode().orElse(null), e.serverText().orElse(null),
             "check the recipient's mailbox before sending again", e), true);
       } else if (j == cur && f != null) {
