@@ -102,6 +102,7 @@ class MockSmtpServerIT {
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.STARTTLS, e.stage());
     assertTrue(e.getMessage().contains("does not offer STARTTLS"), e.getMessage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_UNAVAILABLE, e.reason());
     assertTrue(e.hint().orElseThrow().contains("implicit"));
     assertEquals(0, trace.clientLines("AUTH"));
     assertEquals(0, trace.clientLines("MAIL"));
@@ -113,6 +114,7 @@ class MockSmtpServerIT {
     SmtpTransport t = transport(server, Credentials.NONE);
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.STARTTLS, e.stage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_FAILED, e.reason());
   }
 
   @Test void implicitTls() throws Exception {
@@ -129,6 +131,7 @@ class MockSmtpServerIT {
     SmtpTransport t = transport(server, bob());
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertTrue(e.getMessage().contains("not valid for the name"), e.getMessage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_UNTRUSTED, e.reason());
     assertEquals(0, trace.clientLines("AUTH"));
   }
 
@@ -470,6 +473,7 @@ class MockSmtpServerIT {
     closeables.add(t);
     HostUnreachableException e = assertThrows(HostUnreachableException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.CONNECT, e.stage());
+    assertEquals(dev.herald.mail.MailException.Reason.CONNECTION_REFUSED, e.reason());
   }
 
   @Test void heloFallbackWhenEhloIsRefused() throws Exception {
