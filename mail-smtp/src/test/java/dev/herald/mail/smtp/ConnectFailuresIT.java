@@ -43,13 +43,14 @@ class ConnectFailuresIT {
 
   @Test void anUnknownHostIsPermanentAndNotRetried() throws Exception {
     try (Mailer mailer = mailer("no-such-host.invalid", 2525)) {
-      PermanentMailException e = assertThrows(PermanentMailException.class, () -> mailer.send(EMAIL));
-      assertEquals(Reason.UNKNOWN_HOST, e.reason());
-      assertEquals(Stage.CONNECT, e.stage());
-      // sendAsync: a retry would wait at least 30 s (the upper half of a 60 s backoff) before ending.
+      // A retry would wait at least 30 s (the upper half of a 60 s backoff) before ending.
       CompletableFuture<?> f = mailer.sendAsync(EMAIL);
       ExecutionException x = assertThrows(ExecutionException.class, () -> f.get(15, TimeUnit.SECONDS));
       assertEquals(Reason.UNKNOWN_HOST, assertInstanceOf(PermanentMailException.class, x.getCause()).reason());
+      PermanentMailException e = assertThrows(PermanentMailException.class, () -> mailer.send(EMAIL));
+      assertEquals(Reason.UNKNOWN_HOST, e.reason());
+      assertEquals(Stage.CONNECT, e.stage());
+      assertEquals("unknown host 'no-such-host.invalid'", e.getMessage());
     }
   }
 
