@@ -28,9 +28,10 @@ import java.util.random.RandomGenerator;
 /**
  * Drains an {@link Outbox} through a {@link Mailer}: claims each due message, sends it to its
  * pending recipients, and records the outcome. A transient failure (a 4xx reply, a timeout, a lost
- * connection, and also an unknown host, a refused connection or an unreachable network: the laptop
- * that is offline) defers the message on the {@link RetrySchedule} until its maximum age. So do
- * failures of the way to the server rather than of the message (authentication, TLS, configuration),
+ * connection, a refused connection or an unreachable network) defers the message on the
+ * {@link RetrySchedule} until its maximum age. So do failures of the way to the server rather than
+ * of the message, though permanent for a direct send (an unknown host: the laptop that is offline;
+ * authentication, TLS, configuration),
  * as Postfix's soft bounce does: fixing the account must not lose the mail. A permanent failure of
  * the message (a 5xx reply, invalid content) fails it at once; in a partial delivery only the
  * recipients refused with a 4xx are tried again.
