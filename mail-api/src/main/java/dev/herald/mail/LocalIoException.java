@@ -1,16 +1,21 @@
 package dev.herald.mail;
 
-/** A local input or output failed: a file could not be read or written. */
+/**
+ * A local input or output failed: a file could not be read or written.
+ * Its {@link #reason()} is always {@link Reason#LOCAL_IO}.
+ */
 public class LocalIoException extends TransientMailException {
   private static final long serialVersionUID = 1L;
 
-  public LocalIoException(String message) { super(message); }
+  public LocalIoException(String message) { this(message, null); }
 
-  public LocalIoException(String message, Throwable cause) { super(message, cause); }
+  public LocalIoException(String message, Throwable cause) {
+    this(message, Stage.LOCAL, 0, null, null, null, cause);
+  }
 
   public LocalIoException(String message, Stage stage, int replyCode, String enhancedCode, String serverText,
       String hint, Throwable cause) {
-    super(message, stage, replyCode, enhancedCode, serverText, hint, cause);
+    super(Reason.LOCAL_IO, message, stage, replyCode, enhancedCode, serverText, hint, cause);
   }
 
   @Override protected MailException copyWith(String hint) {

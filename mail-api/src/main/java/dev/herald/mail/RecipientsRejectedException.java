@@ -2,7 +2,8 @@ package dev.herald.mail;
 
 /**
  * Every recipient was rejected, so nothing was sent. {@link #receipt()} lists each rejection with
- * the server's reply; the exception's reply fields are those of the first rejection.
+ * the server's reply; the exception's reply fields are those of the first rejection. Its
+ * {@link #reason()} is always {@link Reason#REJECTED_RECIPIENTS}.
  */
 public class RecipientsRejectedException extends PermanentMailException {
   private static final long serialVersionUID = 1L;
@@ -14,7 +15,7 @@ public class RecipientsRejectedException extends PermanentMailException {
   }
 
   private RecipientsRejectedException(SendReceipt receipt, String hint) {
-    super(message(receipt), Stage.RCPT, first(receipt).code(), first(receipt).enhancedCode(),
+    super(Reason.REJECTED_RECIPIENTS, message(receipt), Stage.RCPT, first(receipt).code(), first(receipt).enhancedCode(),
         first(receipt).text(), hint, null);
     this.receipt = receipt;
   }

@@ -1,17 +1,7 @@
 package dev.herald.mail.cli;
 
-import dev.herald.mail.AuthenticationException;
-import dev.herald.mail.HostUnreachableException;
-import dev.herald.mail.InputNotFoundException;
-import dev.herald.mail.InvalidConfigException;
-import dev.herald.mail.InvalidMessageException;
-import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
-import dev.herald.mail.MalformedReplyException;
-import dev.herald.mail.PermanentMailException;
-import dev.herald.mail.RecipientsRejectedException;
-import dev.herald.mail.TlsException;
-import dev.herald.mail.TransientMailException;
+import dev.herald.mail.MailException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -35,22 +25,28 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
   public static final int CONFIG = 78;
 
   @Override public int getExitCode(Throwable t) {
-    // Most specific first: several of these extend each other (HostUnreachable is transient, etc.).
+    if (t instanceof MailException m) return of(m.reason());
     if (t instanceof CommandLine.ParameterException || t instanceof UsageException) return USAGE;
-    if (t instanceof InvalidMessageException) return DATAERR;
-    if (t instanceof InputNotFoundException) return NOINPUT;
-    if (t instanceof RecipientsRejectedException) return NOUSER;
-    if (t instanceof HostUnreachableException) return UNAVAILABLE;
-    if (t instanceof TlsException || t instanceof MalformedReplyException) return PROTOCOL;
-    if (t instanceof AuthenticationException) return NOPERM;
-    if (t instanceof InvalidConfigException) return CONFIG;
-    if (t instanceof LocalIoException || t instanceof UncheckedIOException || t instanceof IOException) return IOERR;
-    if (t instanceof TransientMailException) return TEMPFAIL;
-    if (t instanceof PermanentMailException) return UNAVAILABLE;
-    if (t instanceof MailException) return UNAVAILABLE;
+    if (t instanceof UncheckedIOException || t instanceof IOException) return IOERR;
     return SOFTWARE;
   }
 
   /** The code for a failure, by the table. */
   public static int of(Throwable t) { return new ExitCodes().getExitCode(t); }
+
+  /** The code for a reason: exhaustive, so a new reason does not compile until it has its code. */
+  public static int of(Reason reason) {
+    return switch (reason) {
+      case INVALID_MESSAGE -> DATAERR;
+      case INPUT_NOT_FOUND -> NOINPUT;
+      case REJECTED_RECIPIENTS -> NOUSER;
+      case UNKNOWN_HOST, CONNECTION_REFUSED, SERVER_PERMANENT, MESSAGE_TOO_LARGE -> UNAVAILABLE;
+      case INTERNAL -> SOFTWARE;
+      case LOCAL_IO -> IOERR;
+      case TIMEOUT, CONNECTION_LOST, SERVER_TRANSIENT, CANCELLED -> TEMPFAIL;
+      case TLS_UNAVAILABLE, TLS_UNTRUSTED, TLS_FAILED, MALFORMED_REPLY -> PROTOCOL;
+      case AUTH_FAILED -> NOPERM;
+      case CONFIG -> CONFIG;
+    };
+  }
 }

@@ -107,6 +107,16 @@ class SmtpCliTest {
     assertTrue(r.err().contains(String.valueOf(port)), r::toString);
   }
 
+  @Test @org.junit.jupiter.api.Timeout(25) void sendToAnUnknownHostIs69AtOnceWithTheHint() {
+    // Permanent: not retried even with retries configured (a retry would wait 30 s or more).
+    Result r = new CliRunner(home).terminal().run("send", "--set", "herald.profiles.nowhere.transport=smtp",
+        "--set", "herald.profiles.nowhere.host=no-such-host.invalid", "--profile", "nowhere", "--set", "tls=none",
+        "--set", "retry.attempts=3", "--set", "retry.backoff=60s", "--from", "me@example.org",
+        "--to", "bob@example.net", "--subject", "s", "--text", "t");
+    assertEquals(69, r.code(), r::toString);
+    assertEquals("herald: unknown host 'no-such-host.invalid'\nherald: hint: check the host name in the profile\n", r.err());
+  }
+
   @Test void sendmailReadsRecipientsStripsBccAndSendsCrlf() throws Exception {
     start(MockSmtpServer.builder().tls(TlsMode.STARTTLS).user("me", "pw"));
     Path conf = Servers.config(home, "mock", server, Map.of());

@@ -195,6 +195,7 @@ class OAuth2CredentialSourceTest {
 
     TransientMailException e = assertThrows(TransientMailException.class, s::get);
     assertTrue(e.getMessage().startsWith("cannot reach the token endpoint 127.0.0.1:" + closedPort), e.getMessage());
+    assertEquals(dev.herald.mail.MailException.Reason.CONNECTION_REFUSED, e.reason());
   }
 
   @Test void anUnavailableTokenEndpointIsTransient() {

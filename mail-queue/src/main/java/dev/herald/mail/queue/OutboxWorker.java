@@ -1,9 +1,8 @@
 package dev.herald.mail.queue;
 
-import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.Mailer;
-import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.RecipientsRejectedException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TransientMailException;
@@ -29,9 +28,10 @@ import java.util.random.RandomGenerator;
 /**
  * Drains an {@link Outbox} through a {@link Mailer}: claims each due message, sends it to its
  * pending recipients, and records the outcome. A transient failure (a 4xx reply, a timeout, a lost
- * connection, and also an unknown host, a refused connection or an unreachable network: the laptop
- * that is offline) defers the message on the {@link RetrySchedule} until its maximum age. So do
- * failures of the way to the server rather than of the message (authentication, TLS, configuration),
+ * connection, a refused connection or an unreachable network) defers the message on the
+ * {@link RetrySchedule} until its maximum age. So do failures of the way to the server rather than
+ * of the message, though permanent for a direct send (an unknown host: the laptop that is offline;
+ * authentication, TLS, configuration),
  * as Postfix's soft bounce does: fixing the account must not lose the mail. A permanent failure of
  * the message (a 5xx reply, invalid content) fails it at once; in a partial delivery only the
  * recipients refused with a 4xx are tried again.
@@ -235,7 +235,7 @@ public final class OutboxWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       // A bug of ours or of a transport: keep the message and say so, rather than lose it.
       LOG.log(System.Logger.Level.ERROR, "sending " + m.id() + " failed unexpectedly", e);
-      outcome = afterFailure(m, new TransientMailException("unexpected failure: " + e, e));
+      outcome = afterFailure(m, new TransientMailException(Reason.INTERNAL, "unexpected failure: " + e, e));
     }
     attempts.incrementAndGet();
     if (!record(claim, outcome)) return;
@@ -321,15 +321,19 @@ public final class OutboxWorker implements AutoCloseable {
 
   /**
    * Permanent for the message: a 5xx reply about it or its recipients, or content that cannot be
-   * sent. Not so a refusal of the way there (authentication, TLS, configuration): those are deferred.
+   * sent. Not so a failure of the way there, even one a transport does not retry: an unknown host
+   * (an offline laptop's DNS), a refused connection, authentication, TLS, configuration: those are
+   * deferred until max-age, so that fixing a password or the network loses no mail. By reason, not
+   * by class: a new reason fails compilation here until it is placed.
    */
   static boolean permanent(MailException e) {
-    if (e instanceof TransientMailException) return false;
-    if (e instanceof dev.herald.mail.AuthenticationException || e instanceof dev.herald.mail.TlsException
-        || e instanceof dev.herald.mail.InvalidConfigException || e instanceof dev.herald.mail.MalformedReplyException) {
-      return false;
-    }
-    return e instanceof PermanentMailException || e instanceof InvalidMessageException;
+    return switch (e.reason()) {
+      // A transient class with such a reason contradicts itself: kept, since losing mail is the worse error.
+      case SERVER_PERMANENT, MESSAGE_TOO_LARGE, REJECTED_RECIPIENTS, INVALID_MESSAGE, INPUT_NOT_FOUND ->
+          !(e instanceof TransientMailException);
+      case UNKNOWN_HOST, CONNECTION_REFUSED, TIMEOUT, CONNECTION_LOST, SERVER_TRANSIENT, AUTH_FAILED, TLS_UNAVAILABLE,
+          TLS_UNTRUSTED, TLS_FAILED, MALFORMED_REPLY, LOCAL_IO, CONFIG, CANCELLED, INTERNAL -> false;
+    };
   }
 
   private static String describe(MailException e) {

@@ -150,6 +150,25 @@ class OutboxWorkerIT {
     assertEquals(List.of(), m.pending());
   }
 
+  @Test void anUnknownHostIsPermanentForTheTransportYetDeferredByTheQueue() throws Exception {
+    // The offline laptop: the name does not resolve. A send gives up at once; the queue keeps the mail.
+    Mailer mailer = closing(Mailer.fromProfile(com.typesafe.config.ConfigFactory.parseMap(
+        Map.of("transport", "smtp", "host", "no-such-host.invalid", "port", 2525, "tls", "none"))));
+    dev.herald.mail.PermanentMailException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.herald.mail.PermanentMailException.class, () -> mailer.send(email("direct", "bob@example.net")));
+    assertEquals(dev.herald.mail.MailException.Reason.UNKNOWN_HOST, e.reason(), e::toString);
+    SpoolOutbox spool = spool();
+    String id = spool.enqueue(new dev.herald.mail.Envelope("app@example.org", List.of("bob@example.net")),
+        email("offline", "bob@example.net").render());
+    List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    assertEquals(1, worker(spool, mailer, 1, outcomes).runOnce());
+    QueuedMessage m = spool.find(id).orElseThrow();
+    assertEquals(State.DEFERRED, m.state(), m.history()::toString);
+    assertEquals(List.of("bob@example.net"), m.pending());
+    assertTrue(outcomes.get(0).summary().startsWith("deferred: unknown host 'no-such-host.invalid'"), outcomes.get(0).summary());
+    assertTrue(outcomes.get(0).nextAttempt() != null);
+  }
+
   @Test void anOutageIsRiddenOutAndEveryMessageArrivesOnce() throws Exception {
     int port;
     try (MockSmtpServer probe = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start()) {

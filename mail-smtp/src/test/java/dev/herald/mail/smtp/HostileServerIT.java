@@ -62,7 +62,9 @@ class HostileServerIT {
   }
 
   private static TlsException refused(SmtpTransport t) {
-    return assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
+    TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_UNTRUSTED, e.reason(), e::toString);
+    return e;
   }
 
   // ---- certificates: each cause named, with its own hint

@@ -125,6 +125,7 @@ class SmtpFailureIT extends SmtpClientFixture {
     closeables.add(t);
     HostUnreachableException e = assertThrows(HostUnreachableException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.CONNECT, e.stage());
+    assertEquals(dev.herald.mail.MailException.Reason.CONNECTION_REFUSED, e.reason());
   }
 
   @Test void malformedReplyIsProtocolError() {

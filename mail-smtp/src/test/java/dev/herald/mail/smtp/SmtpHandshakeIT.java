@@ -50,6 +50,7 @@ class SmtpHandshakeIT extends SmtpClientFixture {
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.STARTTLS, e.stage());
     assertTrue(e.getMessage().contains("does not offer STARTTLS"), e.getMessage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_UNAVAILABLE, e.reason());
     assertTrue(e.hint().orElseThrow().contains("implicit"));
     assertEquals(0, trace.clientLines("AUTH"));
     assertEquals(0, trace.clientLines("MAIL"));
@@ -61,6 +62,7 @@ class SmtpHandshakeIT extends SmtpClientFixture {
     SmtpTransport t = transport(server, Credentials.NONE);
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertEquals(Stage.STARTTLS, e.stage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_FAILED, e.reason());
   }
 
   @Test void implicitTls() throws Exception {
@@ -77,6 +79,7 @@ class SmtpHandshakeIT extends SmtpClientFixture {
     SmtpTransport t = transport(server, bob());
     TlsException e = assertThrows(TlsException.class, () -> t.send(envelope("a@example.net"), text("x")));
     assertTrue(e.getMessage().contains("not valid for the name"), e.getMessage());
+    assertEquals(dev.herald.mail.MailException.Reason.TLS_UNTRUSTED, e.reason());
     assertEquals(0, trace.clientLines("AUTH"));
   }
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.LocalIoException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
 import java.io.IOException;
@@ -78,14 +79,14 @@ public final class LoopbackReceiver implements AutoCloseable {
     try {
       return code.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new TransientMailException("no answer from the browser within " + pretty(timeout), Stage.AUTH, 0, null,
+      throw new TransientMailException(Reason.TIMEOUT, "no answer from the browser within " + pretty(timeout), Stage.AUTH, 0, null,
           null, "run `herald auth --profile " + profileName + "` again and finish the consent in time"
               + " (oauth2.authorization-timeout sets the wait)", null);
     } catch (ExecutionException e) {
       throw (RuntimeException) e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TransientMailException("interrupted while waiting for the browser", e);
+      throw new TransientMailException(Reason.CANCELLED, "interrupted while waiting for the browser", e);
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.herald.mail.oauth2.internal;
 
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -55,16 +57,18 @@ public final class TokenEndpoint {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new TransientMailException("the token endpoint " + errors.endpoint() + " did not answer in time ("
+      throw new TransientMailException(Reason.TIMEOUT, "the token endpoint " + errors.endpoint() + " did not answer in time ("
           + e.getMessage() + "); try again later", Stage.AUTH, 0, null, null,
           "check the network, or raise oauth2.request-timeout / connect-timeout", e);
     } catch (IOException e) {
-      throw new TransientMailException("cannot reach the token endpoint " + errors.endpoint() + ": "
+      // Refused, or no address (the JDK's client reports an unresolvable name as a ConnectException too).
+      throw new TransientMailException(e instanceof ConnectException ? Reason.CONNECTION_REFUSED : Reason.CONNECTION_LOST,
+          "cannot reach the token endpoint " + errors.endpoint() + ": "
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), Stage.AUTH, 0,
           null, null, "check the network and oauth2.token-uri, then try again", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TransientMailException("interrupted while waiting for the token endpoint " + errors.endpoint(), e);
+      throw new TransientMailException(Reason.CANCELLED, "interrupted while waiting for the token endpoint " + errors.endpoint(), e);
     }
     return interpret(response.statusCode(), response.body(), errors);
   }

@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.internal.Printable;
@@ -118,31 +119,31 @@ final class CertificateWitness extends X509ExtendedTrustManager {
     X509Certificate leaf = r.chain.length > 0 ? r.chain[0] : null;
     Instant now = Instant.now();
     if (leaf == null) {
-      return new TlsException(of + " could not be verified: " + Printable.escape(r.getMessage()), stage, 0, null, null, null, cause);
+      return new TlsException(Reason.TLS_UNTRUSTED, of + " could not be verified: " + Printable.escape(r.getMessage()), stage, 0, null, null, null, cause);
     }
     if (has(r, BasicReason.EXPIRED, CertificateExpiredException.class)) {
       X509Certificate x = first(r.chain, c -> c.getNotAfter().toInstant().isBefore(now), leaf);
-      return new TlsException(of + (x == leaf ? "" : " (its issuer " + name(x) + ")") + " expired on " + DAY.format(x.getNotAfter().toInstant()),
+      return new TlsException(Reason.TLS_UNTRUSTED, of + (x == leaf ? "" : " (its issuer " + name(x) + ")") + " expired on " + DAY.format(x.getNotAfter().toInstant()),
           stage, 0, null, null, "the server's administrator must renew it; if that date is still to come, this machine's clock is wrong (it says "
               + DAY.format(now) + ")", cause);
     }
     if (has(r, BasicReason.NOT_YET_VALID, CertificateNotYetValidException.class)) {
       X509Certificate x = first(r.chain, c -> c.getNotBefore().toInstant().isAfter(now), leaf);
-      return new TlsException(of + (x == leaf ? "" : " (its issuer " + name(x) + ")") + " is not valid yet: valid from "
+      return new TlsException(Reason.TLS_UNTRUSTED, of + (x == leaf ? "" : " (its issuer " + name(x) + ")") + " is not valid yet: valid from "
           + DAY.format(x.getNotBefore().toInstant()), stage, 0, null, null,
           "check this machine's clock (it says " + DAY.format(now) + "); if it is right, the server's certificate was issued for the future", cause);
     }
     String all = messages(r);
     if (all.contains("No subject alternative") || all.contains("No name matching")) {
       List<String> names = names(leaf);
-      return new TlsException(of + " is not valid for the name '" + host + "': it names "
+      return new TlsException(Reason.TLS_UNTRUSTED, of + " is not valid for the name '" + host + "': it names "
           + (names.isEmpty() ? "no host" : String.join(", ", names)), stage, 0, null, null,
           "connect to a name that the certificate names (set host accordingly), or fix the server's certificate", cause);
     }
     boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
     String what = selfSigned ? " is self-signed and not trusted by " + trust
         : " was issued by " + name(r.chain[r.chain.length - 1].getIssuerX500Principal().getName()) + ", a CA not trusted by " + trust;
-    return new TlsException(of + what, stage, 0, null, null, trust.startsWith("tls-trust")
+    return new TlsException(Reason.TLS_UNTRUSTED, of + what, stage, 0, null, null, trust.startsWith("tls-trust")
         ? "put the server's certificate or its CA (PEM) in the tls-trust file"
         : "for a private or self-signed server set tls-trust = \"path/to/ca-or-cert.pem\"", cause);
   }

@@ -2,6 +2,8 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.HostUnreachableException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
+import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.smtp.SmtpReply;
 import dev.herald.mail.smtp.SmtpSettings;
@@ -86,7 +88,7 @@ final class Connection {
       if (settings.tls() == TlsPolicy.IMPLICIT) raw.setSoTimeout(replyMillis);
     } catch (UnknownHostException e) {
       Tls.closeQuietly(raw);
-      throw new HostUnreachableException("unknown host '" + settings.host() + "'", Stage.CONNECT, 0, null, null,
+      throw new PermanentMailException(Reason.UNKNOWN_HOST, "unknown host '" + settings.host() + "'", Stage.CONNECT, 0, null, null,
           "check the host name in the profile", e);
     } catch (ConnectException | NoRouteToHostException e) {
       Tls.closeQuietly(raw);

@@ -1,6 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
-import dev.herald.mail.HostUnreachableException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.MailException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.TransientMailException;
@@ -229,8 +229,8 @@ public final class Dispatcher implements AutoCloseable {
           return 0;
         }
         if (++p.unattempted <= MAX_UNATTEMPTED) return backoff(p.unattempted);
-        p.last = Attempt.failed(new TransientMailException("no working connection to " + settings.host() + ":" + settings.port()
-            + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later"));
+        p.last = Attempt.failed(new TransientMailException(Reason.CONNECTION_LOST, "no working connection to " + settings.host() + ":" + settings.port()
+            + " could take the message: " + MAX_UNATTEMPTED + " connections in a row broke before sending anything; try again later", null));
         return -1;
       default:
         break;
@@ -238,7 +238,7 @@ public final class Dispatcher implements AutoCloseable {
     MailException f = a.failure();
     if (!(f instanceof TransientMailException) || closed) return -1;
     boolean connectionLevel = f.replyCode() == 0 || f.replyCode() == 421;
-    if (reusedConnection && connectionLevel && !p.staleRetried && !(f instanceof HostUnreachableException)) {
+    if (reusedConnection && connectionLevel && !p.staleRetried && f.reason() != Reason.CONNECTION_REFUSED) {
       // A kept-alive connection the server had dropped: not the message's fault.
       p.staleRetried = true;
       return 0;
@@ -262,11 +262,11 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private static TransientMailException interrupted() {
-    return new TransientMailException("interrupted while sending; the message was not sent");
+    return new TransientMailException(Reason.CANCELLED, "interrupted while sending; the message was not sent", null);
   }
 
   private TransientMailException closedFailure() {
-    return new TransientMailException("the SMTP transport was closed before the message was sent");
+    return new TransientMailException(Reason.CANCELLED, "the SMTP transport was closed before the message was sent", null);
   }
 
   /** Fails queued jobs and closes the pool. */

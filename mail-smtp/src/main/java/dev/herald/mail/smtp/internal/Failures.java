@@ -2,6 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
@@ -40,15 +41,15 @@ public final class Failures {
   public static TransientMailException io(Stage stage, IOException e, String server, Duration timeout) {
     String s = stage.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     if (e instanceof SocketTimeoutException) {
-      return new TransientMailException(server + " did not answer within " + human(timeout) + " at " + s,
+      return new TransientMailException(Reason.TIMEOUT, server + " did not answer within " + human(timeout) + " at " + s,
           stage, 0, null, null, stage == Stage.CONNECT
               ? "check host and port; for port 465 set tls = implicit" : "the server is slow or stuck; try again later or raise timeouts", e);
     }
     if (e instanceof EOFException) {
-      return new TransientMailException(server + " closed the connection at " + s, stage, 0, null, null,
+      return new TransientMailException(Reason.CONNECTION_LOST, server + " closed the connection at " + s, stage, 0, null, null,
           "try again later", e);
     }
-    return new TransientMailException("the connection to " + server + " failed at " + s + ": " + e.getMessage(),
+    return new TransientMailException(Reason.CONNECTION_LOST, "the connection to " + server + " failed at " + s + ": " + e.getMessage(),
         stage, 0, null, null, "try again later", e);
   }
 

@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MalformedReplyException;
@@ -55,7 +56,7 @@ final class Handshake {
       if (policy == TlsPolicy.STARTTLS || (policy == TlsPolicy.OPPORTUNISTIC && caps.startTls())) {
         stage = Stage.STARTTLS;
         if (!caps.startTls()) {
-          throw new TlsException(server + " does not offer STARTTLS; tls = starttls requires it", Stage.STARTTLS, 0, null, null,
+          throw new TlsException(Reason.TLS_UNAVAILABLE, server + " does not offer STARTTLS; tls = starttls requires it", Stage.STARTTLS, 0, null, null,
               "use tls = implicit if the server offers SMTPS (usually port 465); tls = none only on a trusted network", null);
         }
         startTls();
@@ -94,7 +95,7 @@ final class Handshake {
     if (r.code() != 220) {
       MailException f = Failures.reply(Stage.STARTTLS, r, "STARTTLS was refused", null);
       if (f instanceof TransientMailException) throw f;
-      throw new TlsException(f.getMessage(), Stage.STARTTLS, r.code(), r.enhancedCode(), r.text(), null, null);
+      throw new TlsException(Reason.TLS_UNAVAILABLE, f.getMessage(), Stage.STARTTLS, r.code(), r.enhancedCode(), r.text(), null, null);
     }
     // Anything already sent after the 220 would be read as if it came over TLS: an injection attack.
     if (conn.hasBuffered()) {

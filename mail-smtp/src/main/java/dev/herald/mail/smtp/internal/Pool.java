@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.TransientMailException;
 import dev.herald.mail.smtp.SmtpSettings;
 import dev.herald.mail.spi.Credentials;
@@ -40,7 +41,7 @@ public final class Pool implements AutoCloseable {
       Session s;
       synchronized (this) {
         while (true) {
-          if (closed) throw new TransientMailException("the SMTP transport is closed");
+          if (closed) throw new TransientMailException(Reason.CANCELLED, "the SMTP transport is closed", null);
           s = idle.pollFirst();
           if (s != null || open < settings.maxConnections()) break;
           wait();

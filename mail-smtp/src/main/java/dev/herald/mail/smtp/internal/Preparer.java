@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
@@ -67,7 +68,7 @@ final class Preparer {
       bdat &= staged;
       long limit = caps.sizeLimit();
       if (limit > 0 && size > limit) {
-        throw new PermanentMailException("the message is " + size + " octets; " + server + " accepts at most " + limit
+        throw new PermanentMailException(Reason.MESSAGE_TOO_LARGE, "the message is " + size + " octets; " + server + " accepts at most " + limit
             + " (SIZE)", Stage.MAIL, 0, "5.3.4", null, "make the message smaller (e.g. link large files instead of attaching them)", null);
       }
       return new Prepared(j, mailLine(j, size, utf8, caps), bdat, staged, size);

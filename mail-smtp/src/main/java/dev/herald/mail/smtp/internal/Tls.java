@@ -2,6 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.TransientMailException;
@@ -111,6 +112,7 @@ public final class Tls {
     if (refused != null) return CertificateWitness.explain(refused, host, port, stage, trustDescription, e);
     String msg;
     String hint;
+    boolean untrusted = true;
     if (all.contains("No subject alternative") || all.contains("No name matching")) {
       msg = "the certificate of " + host + ":" + port + " is not valid for the name '" + host + "'";
       hint = "connect to a host name that the certificate names, or fix the server's certificate";
@@ -121,13 +123,15 @@ public final class Tls {
     } else if (e instanceof java.net.SocketTimeoutException) {
       return timedOut(host, port, timeoutMillis, stage, e);
     } else if (e instanceof SSLException) {
+      untrusted = false;
       msg = "the TLS handshake with " + host + ":" + port + " failed: " + e.getMessage();
       hint = stage == Stage.CONNECT ? "does the port speak implicit TLS? for port 587 or 25 use tls = starttls" : null;
     } else {
+      untrusted = false;
       msg = "the connection to " + host + ":" + port + " failed during the TLS handshake: " + e.getMessage();
       hint = null;
     }
-    return new TlsException(msg, stage, 0, null, null, hint, e);
+    return new TlsException(untrusted ? Reason.TLS_UNTRUSTED : Reason.TLS_FAILED, msg, stage, 0, null, null, hint, e);
   }
 
   /**
@@ -135,7 +139,7 @@ public final class Tls {
    * timeout, so transient (exit 75) like every other one, not a TLS failure.
    */
   static TransientMailException timedOut(String host, int port, int timeoutMillis, Stage stage, Throwable cause) {
-    return new TransientMailException("the TLS handshake with " + host + ":" + port + " did not complete within "
+    return new TransientMailException(Reason.TIMEOUT, "the TLS handshake with " + host + ":" + port + " did not complete within "
         + Failures.human(java.time.Duration.ofMillis(timeoutMillis)), stage, 0, null, null,
         "the server is slow or stuck, or the port does not speak TLS (implicit TLS is usually 465; STARTTLS 587); try again later", cause);
   }

@@ -1,5 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
+import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.MalformedReplyException;
@@ -273,8 +274,9 @@ final class Transaction {
   Attempt broken(MailException f, boolean current) {
     if (result != null) return result;
     if (dataEndSent) {
-      MailException e = f != null ? f : new TransientMailException("the connection to " + conn.server() + " closed after the end of the message");
-      return Attempt.maybeDelivered(new TransientMailException(e.getMessage() + "; the message may have been delivered, so it is not retried",
+      MailException e = f != null ? f : new TransientMailException(Reason.CONNECTION_LOST,
+          "the connection to " + conn.server() + " closed after the end of the message", Stage.DATA_END, 0, null, null, null, null);
+      return Attempt.maybeDelivered(new TransientMailException(Reason.CONNECTION_LOST, e.getMessage() + "; the message may have been delivered, so it is not retried",
           Stage.DATA_END, e.replyCode(), e.enhancedCode().orElse(null), e.serverText().orElse(null),
           "check the recipient's mailbox before sending again", e));
     }

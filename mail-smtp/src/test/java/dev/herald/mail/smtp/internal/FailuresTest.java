@@ -54,6 +54,17 @@ class FailuresTest {
     assertTrue(Failures.io(Stage.MAIL, new EOFException(), "h:25", Duration.ofSeconds(1)).getMessage().contains("closed the connection"));
   }
 
+  @Test void eachFailureSaysWhy() {
+    assertEquals(MailException.Reason.AUTH_FAILED, at(Stage.AUTH, 535, "5.7.8").reason());
+    assertEquals(MailException.Reason.SERVER_TRANSIENT, at(Stage.AUTH, 454, "4.7.0").reason());
+    assertEquals(MailException.Reason.SERVER_PERMANENT, at(Stage.RCPT, 550, "5.1.1").reason());
+    assertEquals(MailException.Reason.TIMEOUT,
+        Failures.io(Stage.DATA_END, new SocketTimeoutException(), "h:25", Duration.ofMinutes(10)).reason());
+    assertEquals(MailException.Reason.CONNECTION_LOST, Failures.io(Stage.MAIL, new EOFException(), "h:25", Duration.ofSeconds(1)).reason());
+    assertEquals(MailException.Reason.CONNECTION_LOST,
+        Failures.io(Stage.MAIL, new java.net.SocketException("Connection reset"), "h:25", Duration.ofSeconds(1)).reason());
+  }
+
   @Test void backoffDoublesWithJitterAndIsCapped() {
     for (int i = 0; i < 200; i++) {
       long first = Dispatcher.backoff(1, 1000, 60_000);

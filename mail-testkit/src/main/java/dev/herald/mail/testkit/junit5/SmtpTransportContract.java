@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import dev.herald.mail.MailException;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
@@ -86,6 +87,7 @@ public abstract class SmtpTransportContract extends TransportContract {
         () -> send(base().subject("Contract: 451").text("x").build()));
     assertEquals(Stage.DATA_END, e.stage());
     assertEquals(451, e.replyCode());
+    assertEquals(MailException.Reason.SERVER_TRANSIENT, e.reason());
     assertEquals("4.3.0", e.enhancedCode().orElse(null));
     assertEquals(0, server.messageCount());
   }
@@ -96,6 +98,7 @@ public abstract class SmtpTransportContract extends TransportContract {
         () -> send(base().subject("Contract: 553").text("x").build()));
     assertEquals(Stage.MAIL, e.stage());
     assertEquals(553, e.replyCode());
+    assertEquals(MailException.Reason.SERVER_PERMANENT, e.reason());
     assertEquals("5.7.1", e.enhancedCode().orElse(null));
     assertEquals(0, server.messageCount());
   }
