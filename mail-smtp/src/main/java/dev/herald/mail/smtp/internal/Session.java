@@ -10,7 +10,7 @@ import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
 import dev.herald.mail.TransientMailException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import dev.herald.mail.smtp.SmtpSettings;
 import dev.herald.mail.smtp.TlsPolicy;
