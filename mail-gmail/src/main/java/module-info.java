@@ -7,7 +7,5 @@ module dev.herald.mail.gmail {
 
   exports dev.herald.mail.gmail;
 
-  provides dev.herald.mail.spi.ProfileAdvisor with
-      dev.herald.mail.gmail.GmailAdvisor,
-      dev.herald.mail.gmail.Microsoft365Advisor;
+  provides dev.herald.mail.spi.ProfileAdvisor with dev.herald.mail.gmail.GmailAdvisor;
 }
