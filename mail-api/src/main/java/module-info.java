@@ -9,10 +9,9 @@ module dev.herald.mail {
   requires transitive typesafe.config;
   requires jakarta.mail;
   requires org.jsoup;
-  // MailModule and MailerFactory's @Inject are for Guice users only; without Guice they are never
-  // loaded. Transitive: MailModule's API is Guice's (a Guice user reads Guice anyway).
-  requires static transitive com.google.guice;
-  requires static transitive jakarta.inject;
+  // MailModule and MailerFactory's @Inject are for Guice users only; without Guice they are never loaded.
+  requires static com.google.guice;
+  requires static jakarta.inject;
 
   exports dev.herald.mail;
   exports dev.herald.mail.spi;
