@@ -69,6 +69,13 @@ public final class Email {
 
   public static Builder builder() { return new Builder(); }
 
+  /**
+   * A new Message-ID as Herald writes one, with angle brackets: {@code <random.time@domain>}, the
+   * domain {@code from}'s (ASCII form), 85 random bits from the kernel's source, no host or user name.
+   * For a message that needs its id before it is sent (a queue that stores a raw message without one).
+   */
+  public static String newMessageId(Address from) { return MimeRenderer.newMessageId(from); }
+
   /** A builder holding this message's values, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder();

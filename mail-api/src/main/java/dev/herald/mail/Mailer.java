@@ -117,6 +117,36 @@ public final class Mailer implements AutoCloseable {
   }
 
   /**
+   * Sends a raw message ({@link RawEmail}): from the mailer's {@code from}, else the message's From;
+   * to its To, Cc and Bcc. The fields it lacks are added (From is the mailer's {@code from}), its Bcc
+   * fields are not sent.
+   *
+   * @throws InvalidMessageException when it names no sender or no recipient
+   */
+  public SendReceipt send(RawEmail message) {
+    Address sender = rawSender(message);
+    return send(rawEnvelope(sender, message), message.completed(sender).content());
+  }
+
+  /** Stores a raw message in the profile's queue as {@link #send(RawEmail)} would send it; see {@link #enqueue(Email)}. */
+  public String enqueue(RawEmail message) {
+    MessageQueue q = requireQueue();
+    Address sender = rawSender(message);
+    return q.enqueue(rawEnvelope(sender, message), message.completed(sender).content());
+  }
+
+  private Address rawSender(RawEmail message) {
+    return defaultFrom != null ? defaultFrom : message.from().orElseThrow(() ->
+        new InvalidMessageException("the message names no sender: add a From field, or set the mailer's from"));
+  }
+
+  private static Envelope rawEnvelope(Address sender, RawEmail message) {
+    List<String> recipients = message.recipients();
+    if (recipients.isEmpty()) throw new InvalidMessageException("the message names no recipient: it has no To, Cc or Bcc");
+    return new Envelope(sender.address(), recipients);
+  }
+
+  /**
    * Sends without waiting: applies the defaults and renders now (an invalid message throws here),
    * then hands the message to the transport's {@link Transport#sendAsync} (SMTP: its connection pool).
    *

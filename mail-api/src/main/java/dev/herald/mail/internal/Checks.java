@@ -1,6 +1,7 @@
 package dev.herald.mail.internal;
 
 import dev.herald.mail.InvalidMessageException;
+import dev.herald.mail.Printable;
 
 /** Header-safety checks shared by the model: a CR or LF must never reach a header as a new line. */
 public final class Checks {

@@ -216,7 +216,7 @@ final class BatchCommand implements Callable<Integer> {
           break;
         }
         out.println("            row " + o.row() + (o.recipient().isEmpty() ? "" : " " + o.recipient()) + ": "
-            + dev.herald.mail.internal.Printable.oneLine(o.reply())); // a server's words: no escape reaches the terminal
+            + dev.herald.mail.Printable.oneLine(o.reply())); // a server's words: no escape reaches the terminal
       }
     }
     if (r.interrupted() || r.count(Status.PENDING) > 0 || r.count(Status.DEFERRED) > 0) {

@@ -1,7 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.MailException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;

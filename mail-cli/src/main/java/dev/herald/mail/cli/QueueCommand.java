@@ -297,7 +297,7 @@ final class QueueCommand implements Callable<Integer> {
   }
 
   /** A server's words as stored (a reply may hold terminal escapes): one line, control characters shown, not sent. */
-  static String safe(String s) { return dev.herald.mail.internal.Printable.oneLine(s); }
+  static String safe(String s) { return dev.herald.mail.Printable.oneLine(s); }
 
   private static String shorten(String s, int max) { return s.length() <= max ? s : s.substring(0, max - 1) + "…"; }
 }

@@ -1,7 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.SendReceipt;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 
 /** One line per refused recipient: {@code bob@example.net rejected: 550 5.1.1 No such user}. */
 final class Rejections {

@@ -6,8 +6,8 @@ import dev.herald.mail.InvalidMessageException;
 import dev.herald.mail.Mailer;
 import dev.herald.mail.MessageContent;
 import dev.herald.mail.Profile;
+import dev.herald.mail.RawEmail;
 import dev.herald.mail.SendReceipt;
-import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.spi.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,24 +66,24 @@ final class SendmailCommand implements Callable<Integer> {
     LocalRecipients local = LocalRecipients.of(profile);
     List<String> recipients = new ArrayList<>();
     for (String r : a.recipients) recipients.addAll(local.addresses(r));
-    byte[] raw = RawHeaders.bareCrAsLineBreak(Inputs.bytes(ctx.in(), "the message on stdin", wiring.stdinLimit()));
-    if (raw.length == 0) throw new InvalidMessageException("no message on stdin");
-    RawHeaders headers = RawHeaders.of(raw);
-    if (a.readRecipients) recipients.addAll(headers.addresses(local::addresses, "To", "Cc", "Bcc"));
+    byte[] input = Inputs.bytes(ctx.in(), "the message on stdin", wiring.stdinLimit());
+    if (input.length == 0) throw new InvalidMessageException("no message on stdin");
+    RawEmail raw = RawEmail.parse(input);
+    if (a.readRecipients) recipients.addAll(raw.recipients(local::addresses));
     if (recipients.isEmpty()) {
       throw new UsageException(a.readRecipients ? "no recipients: the message has no To, Cc or Bcc, and none were given"
           : "no recipients: give them as arguments, or use -t to read To, Cc and Bcc");
     }
     try (Mailer mailer = wiring.mailer(profile, a.trace ? Wiring.printer(ctx.err()) : TraceListener.NONE)) {
-      Address sender = sender(a, mailer, headers);
-      byte[] message = headers.rewrite(List.of("Bcc", "Resent-Bcc"), added(a, headers, sender));
+      Address sender = sender(a, mailer, raw);
+      Address author = sender == null || a.fullName == null ? sender : sender.withDisplayName(a.fullName);
+      MessageContent message = raw.completed(author).content();
       Envelope envelope = new Envelope(sender == null ? "" : sender.address(), recipients);
       if (mailer.queue().isPresent()) {
         // A profile with a queue accepts at once (cron on a laptop): the worker delivers later.
-        return Queued.enqueue(mailer, profile, () -> mailer.enqueue(envelope, MessageContent.ofBytes(message)),
-            a.verbose ? ctx.err() : null);
+        return Queued.enqueue(mailer, profile, () -> mailer.enqueue(envelope, message), a.verbose ? ctx.err() : null);
       }
-      SendReceipt receipt = mailer.send(envelope, MessageContent.ofBytes(message));
+      SendReceipt receipt = mailer.send(envelope, message);
       for (SendReceipt.Rejection r : receipt.rejected()) ctx.warn(Rejections.describe(r));
       if (a.verbose) ctx.err().println(SuccessLine.of(receipt, profile, wiring.config(), ctx.env()));
       return ExitCodes.OK;
@@ -95,38 +95,10 @@ final class SendmailCommand implements Callable<Integer> {
    * sender. A bare user name ({@code -f root}, as cron passes it) is no address a submission server
    * would take, so it counts as not given.
    */
-  private static Address sender(SendmailArgs a, Mailer mailer, RawHeaders headers) {
+  private static Address sender(SendmailArgs a, Mailer mailer, RawEmail raw) {
     if (a.envelopeFrom != null && a.envelopeFrom.isBlank()) return null;
     if (a.envelopeFrom != null && a.envelopeFrom.contains("@")) return Address.parse(a.envelopeFrom);
-    return mailer.defaultFrom().or(headers::from).orElseThrow(() -> new InvalidMessageException(
+    return mailer.defaultFrom().or(raw::from).orElseThrow(() -> new InvalidMessageException(
         "no sender: give -f ADDR, set from in the profile, or add a From header"));
-  }
-
-  /** The fields a message must have and lacks: From (when a sender is known), Date, Message-ID. */
-  private static List<String> added(SendmailArgs a, RawHeaders headers, Address sender) {
-    List<String> lines = new ArrayList<>();
-    Address author = headers.from().orElse(null);
-    if (!headers.has("From") && sender != null) {
-      author = a.fullName == null ? sender : sender.withDisplayName(a.fullName);
-      lines.add("From: " + fromHeader(author));
-    }
-    if (!headers.has("Date")) lines.add("Date: " + MimeRenderer.dateNow());
-    if (!headers.has("Message-ID")) {
-      Address domainOf = author != null ? author : sender;
-      lines.add("Message-ID: " + MimeRenderer.newMessageId(domainOf != null ? domainOf : Address.parse("herald@localhost")));
-    }
-    return lines;
-  }
-
-  private static String fromHeader(Address a) {
-    if (a.displayName() == null) return a.address();
-    try {
-      String name = jakarta.mail.internet.MimeUtility.encodeWord(a.displayName(), "UTF-8", "Q");
-      boolean plain = name.equals(a.displayName()) && a.displayName().matches("[A-Za-z0-9 !#$%&'*+/=?^_`{|}~.-]*");
-      return (plain ? name : name.equals(a.displayName()) ? "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : name)
-          + " <" + a.address() + ">";
-    } catch (java.io.UnsupportedEncodingException e) {
-      return a.address();
-    }
   }
 }

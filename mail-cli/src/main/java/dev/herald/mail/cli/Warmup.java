@@ -1,7 +1,7 @@
 package dev.herald.mail.cli;
 
 import dev.herald.mail.Address;
-import dev.herald.mail.internal.MimeRenderer;
+import dev.herald.mail.Email;
 
 /**
  * Start-up: for the commands that connect ({@code send}, {@code sendmail}, {@code check}), a daemon
@@ -24,7 +24,7 @@ final class Warmup {
       @Override public void run() {
         if (send) {
           java.time.ZonedDateTime.now(); // the Date header's time zone: the zone database is read on first use
-          MimeRenderer.newMessageId(Address.parse("warm@example.org")); // opens the random source
+          Email.newMessageId(Address.parse("warm@example.org")); // opens the random source
         }
         try {
           javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);

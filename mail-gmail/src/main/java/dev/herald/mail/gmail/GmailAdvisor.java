@@ -1,14 +1,13 @@
 package dev.herald.mail.gmail;
 
-import static dev.herald.mail.gmail.internal.ReplyRule.of;
-import static dev.herald.mail.gmail.internal.ReplyRule.withText;
+import static dev.herald.mail.spi.ReplyRule.of;
+import static dev.herald.mail.spi.ReplyRule.withText;
 
 import com.typesafe.config.Config;
 import dev.herald.mail.Address;
 import dev.herald.mail.MailException;
-import dev.herald.mail.gmail.internal.Profiles;
-import dev.herald.mail.gmail.internal.ReplyRule;
 import dev.herald.mail.spi.ProfileAdvisor;
+import dev.herald.mail.spi.ReplyRule;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,12 +66,12 @@ public final class GmailAdvisor implements ProfileAdvisor {
   public GmailAdvisor() {}
 
   /** True when the profile sends through Gmail. */
-  public static boolean appliesTo(Config profile) { return Profiles.isProvider(profile, HOSTS, PRESETS); }
+  public static boolean appliesTo(Config profile) { return ProfileAdvisor.isProvider(profile, HOSTS, PRESETS); }
 
   @Override public Optional<String> explain(MailException failure, Config profile) {
     if (!appliesTo(profile)) return Optional.empty();
     if (failure.replyCode() == 535 && new ReplyRule(535, "5.7.8", null, "").matches(failure)) {
-      return Optional.of(Profiles.usesOAuth2(profile)
+      return Optional.of(ProfileAdvisor.usesOAuth2(profile)
           ? "Gmail refused the OAuth2 token: the username must be the Google account that gave consent and the scope"
               + " https://mail.google.com/; run `herald auth --profile <name>` again (" + BAD_CREDENTIALS + ")"
           : "Gmail does not take the account's own password over SMTP: use an App Password (" + APP_PASSWORDS
@@ -87,14 +86,14 @@ public final class GmailAdvisor implements ProfileAdvisor {
    */
   @Override public void review(Config profile, Consumer<String> warnings) {
     if (!appliesTo(profile)) return;
-    String username = Profiles.string(profile, "username");
+    String username = ProfileAdvisor.string(profile, "username");
     // Google Workspace's SMTP relay may admit by IP address alone; smtp.gmail.com always wants a login.
-    boolean relay = Profiles.string(profile, "host").equalsIgnoreCase("smtp-relay.gmail.com");
-    if (!Profiles.hasCredentials(profile) && !relay) {
+    boolean relay = ProfileAdvisor.string(profile, "host").equalsIgnoreCase("smtp-relay.gmail.com");
+    if (!ProfileAdvisor.hasCredentials(profile) && !relay) {
       warnings.accept("Gmail requires sign-in: give the profile a password (an App Password, " + APP_PASSWORDS
           + ") or an oauth2 block");
     }
-    String from = Profiles.string(profile, "from");
+    String from = ProfileAdvisor.string(profile, "from");
     if (username.isEmpty() || from.isEmpty()) return;
     Address sender;
     try {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The presets resolve through mail-api's binder, and the smtp transport and the oauth2 source accept every key. */
 class PresetsTest {
-  private static final String PRESETS_RESOURCE = "dev/herald/mail/smtp/presets.conf";
+  private static final String PRESETS_RESOURCE = "herald-smtp-presets.conf";
 
   private static Profile resolve(HeraldConfig config, String hocon) {
     return config.profile("p", ConfigFactory.parseString(hocon));

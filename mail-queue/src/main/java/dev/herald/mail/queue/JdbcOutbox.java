@@ -6,7 +6,6 @@ import dev.herald.mail.Mailer;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MessageContent;
-import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.queue.QueuedMessage.State;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -203,7 +202,7 @@ public final class JdbcOutbox implements Outbox {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     if (messageId == null) {
       Address domainOf = envelope.sender().isEmpty() ? Address.parse("herald@localhost") : Address.parse(envelope.sender());
-      messageId = MimeRenderer.newMessageId(domainOf);
+      messageId = Email.newMessageId(domainOf);
       bytes.write(("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
     content.writeTo(bytes);

@@ -1,10 +1,10 @@
 package dev.herald.mail.queue;
 
 import dev.herald.mail.Address;
+import dev.herald.mail.Email;
 import dev.herald.mail.Envelope;
 import dev.herald.mail.LocalIoException;
 import dev.herald.mail.MessageContent;
-import dev.herald.mail.internal.MimeRenderer;
 import dev.herald.mail.queue.QueuedMessage.State;
 import dev.herald.mail.queue.internal.Durable;
 import dev.herald.mail.queue.internal.Json;
@@ -161,7 +161,7 @@ public final class SpoolOutbox implements Outbox {
       if (messageId == null) {
         // Fixed here, so that every attempt sends the same message.
         Address domainOf = envelope.sender().isEmpty() ? Address.parse("herald@localhost") : Address.parse(envelope.sender());
-        messageId = MimeRenderer.newMessageId(domainOf);
+        messageId = Email.newMessageId(domainOf);
         prefix = ("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII);
       }
       Instant now = clock.instant();

@@ -1,6 +1,6 @@
 package dev.herald.mail.testkit;
 
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.testkit.internal.inbox.InboxServer;
 import dev.herald.mail.testkit.internal.inbox.InboxStore;
 import dev.herald.mail.testkit.internal.inbox.StoredMessage;

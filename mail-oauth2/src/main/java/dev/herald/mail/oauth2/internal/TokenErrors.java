@@ -5,7 +5,7 @@ import dev.herald.mail.MailException;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import java.net.URI;
 import java.util.Locale;
 

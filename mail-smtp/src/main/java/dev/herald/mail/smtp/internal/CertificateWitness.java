@@ -3,7 +3,7 @@ package dev.herald.mail.smtp.internal;
 import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TlsException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import java.net.Socket;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;

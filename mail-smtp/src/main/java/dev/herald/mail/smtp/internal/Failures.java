@@ -6,7 +6,7 @@ import dev.herald.mail.MailException.Reason;
 import dev.herald.mail.PermanentMailException;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.io.EOFException;
 import java.io.IOException;

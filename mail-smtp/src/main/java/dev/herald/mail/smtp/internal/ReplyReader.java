@@ -2,7 +2,7 @@ package dev.herald.mail.smtp.internal;
 
 import dev.herald.mail.MalformedReplyException;
 import dev.herald.mail.Stage;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.io.EOFException;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.herald.mail.AuthenticationException;
 import dev.herald.mail.InvalidConfigException;
 import dev.herald.mail.MailException;
 import dev.herald.mail.Stage;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import dev.herald.mail.spi.CredentialSource;
 import dev.herald.mail.spi.Credentials;

@@ -1,6 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;

@@ -1,6 +1,6 @@
 package dev.herald.mail.smtp.internal;
 
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.spi.TraceListener;
 import dev.herald.mail.spi.TraceListener.Direction;
 import java.lang.System.Logger;

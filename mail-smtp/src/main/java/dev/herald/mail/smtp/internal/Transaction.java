@@ -8,7 +8,7 @@ import dev.herald.mail.RecipientsRejectedException;
 import dev.herald.mail.SendReceipt;
 import dev.herald.mail.Stage;
 import dev.herald.mail.TransientMailException;
-import dev.herald.mail.internal.Printable;
+import dev.herald.mail.Printable;
 import dev.herald.mail.smtp.SmtpReply;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.herald.mail.gmail.internal;
+package dev.herald.mail.spi;
 
 import dev.herald.mail.MailException;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One known server reply and the line that explains it: matches the reply code, the enhanced
+ * One known server reply and the line that explains it, for a {@link ProfileAdvisor}: matches the reply code, the enhanced
  * status code (RFC 3463) and, when given, words of the server's text (case-insensitive).
  *
  * @param code the reply code, such as 535

@@ -1,11 +1,13 @@
-package dev.herald.mail.internal;
+package dev.herald.mail;
 
 /**
  * Text from outside (a server's reply, a certificate, a header, a token endpoint) made safe to print
  * on a terminal and in a one-line message: every control character (C0, DEL and C1) is shown as a
  * visible escape, so that an {@code ESC [2J} from a hostile server cannot clear the screen, colour
  * the output or forge a line. The one home of this rule: the SMTP client's exceptions and trace, the
- * OAuth2 errors, the dev server and the CLI's error printer all go through it.
+ * OAuth2 errors, the dev server and the CLI's error printer all go through it. Public for the
+ * same use outside Herald: a transport or credential source of your own that quotes its peer in an
+ * exception, or an application that prints a {@link SendReceipt.Rejection}'s text.
  */
 public final class Printable {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -1,10 +1,11 @@
-package dev.herald.mail.internal;
+package dev.herald.mail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.mail.internal.Checks;
 import org.junit.jupiter.api.Test;
 
 class PrintableTest {

@@ -1,4 +1,4 @@
-package dev.herald.mail.gmail;
+package dev.herald.mail.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,13 +1,12 @@
-package dev.herald.mail.gmail;
+package dev.herald.mail.smtp;
 
-import static dev.herald.mail.gmail.internal.ReplyRule.of;
-import static dev.herald.mail.gmail.internal.ReplyRule.withText;
+import static dev.herald.mail.spi.ReplyRule.of;
+import static dev.herald.mail.spi.ReplyRule.withText;
 
 import com.typesafe.config.Config;
 import dev.herald.mail.MailException;
-import dev.herald.mail.gmail.internal.Profiles;
-import dev.herald.mail.gmail.internal.ReplyRule;
 import dev.herald.mail.spi.ProfileAdvisor;
+import dev.herald.mail.spi.ReplyRule;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +19,9 @@ import java.util.function.Consumer;
  * {@code 535 5.7.139 Authentication unsuccessful, basic authentication is disabled}, which means
  * passwords no longer work and OAuth2 ({@code auth = [xoauth2]}) is the way.
  *
- * <p>It lives beside {@link GmailAdvisor} because both need the OAuth2 story; a future
- * {@code mail-outlook} module could take it with the outlook presets.
+ * <p>It lives beside those presets (mail-smtp's {@code herald-smtp-presets.conf}): a provider's preset
+ * and the advisor that explains its replies ship in one jar, so neither is there without the other.
+ * Registered in {@code META-INF/services/dev.herald.mail.spi.ProfileAdvisor}.
  */
 public final class Microsoft365Advisor implements ProfileAdvisor {
   static final Set<String> HOSTS = Set.of("smtp.office365.com", "smtp-mail.outlook.com", "smtp.outlook.com");
@@ -54,7 +54,7 @@ public final class Microsoft365Advisor implements ProfileAdvisor {
   public Microsoft365Advisor() {}
 
   /** True when the profile sends through Microsoft 365 or Outlook.com. */
-  public static boolean appliesTo(Config profile) { return Profiles.isProvider(profile, HOSTS, PRESETS); }
+  public static boolean appliesTo(Config profile) { return ProfileAdvisor.isProvider(profile, HOSTS, PRESETS); }
 
   @Override public Optional<String> explain(MailException failure, Config profile) {
     return appliesTo(profile) ? ReplyRule.first(RULES, failure) : Optional.empty();
@@ -62,7 +62,7 @@ public final class Microsoft365Advisor implements ProfileAdvisor {
 
   /** Warns about a password-only profile: Microsoft turned basic authentication off for SMTP. */
   @Override public void review(Config profile, Consumer<String> warnings) {
-    if (appliesTo(profile) && profile.hasPath("password") && !Profiles.usesOAuth2(profile)) {
+    if (appliesTo(profile) && profile.hasPath("password") && !ProfileAdvisor.usesOAuth2(profile)) {
       warnings.accept("Microsoft 365 and Outlook.com no longer take passwords over SMTP (basic authentication is"
           + " off); " + USE_OAUTH2);
     }
