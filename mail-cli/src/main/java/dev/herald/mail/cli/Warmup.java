@@ -5,12 +5,14 @@ import dev.herald.mail.internal.MimeRenderer;
 
 /**
  * Start-up: for the commands that connect ({@code send}, {@code sendmail}, {@code check}), a daemon
- * thread on the other core does, while the main thread parses the command line and reads the config
- * file (and the modules' reference.conf), the work that depends on no argument: the providers (one
- * ServiceLoader pass, kept for the process by {@link CliContext#discoverOnce}), the time zone and the
- * Message-ID's random source, and last the JDK's TLS stack (its trust store alone takes some 100 ms
- * cold). The main thread waits for what is in progress and does itself what has not started; a failure
- * here is ignored (the real use reports it). Off with {@code -Dherald.warmup=false}.
+ * thread on the other core does, while the main thread parses the command line, the work that depends
+ * on no argument: first the modules' {@code reference.conf} (seven HOCON files: the longest step before
+ * the first byte; Typesafe Config caches them per class loader, and the main thread's load waits for
+ * them instead of parsing them again), the providers (one ServiceLoader pass, kept for the process by
+ * {@link CliContext#discoverOnce}), the JDK's logging (the Mailer's logger brings up java.util.logging),
+ * the time zone and the Message-ID's random source, and last the JDK's TLS stack (its trust store alone
+ * takes some 100 ms cold). A failure here is ignored (the real use reports it). Off with
+ * {@code -Dherald.warmup=false}.
  */
 final class Warmup {
   private Warmup() {}
@@ -22,7 +24,9 @@ final class Warmup {
     Thread t = new Thread("herald-warmup") { // a class, not a lambda: see Main.main
       @Override public void run() {
         try {
+          com.typesafe.config.ConfigFactory.defaultReference();
           ctx.providerSource().get();
+          System.getLogger("dev.herald.mail.Mailer");
           if (send) {
             java.time.ZonedDateTime.now(); // the Date header's time zone: the zone database is read on first use
             MimeRenderer.newMessageId(Address.parse("warm@example.org")); // opens the random source
