@@ -106,6 +106,19 @@ class LauncherArchiveIT {
     assertTrue(out.contains("herald "), out);
   }
 
+  @Test void aHeraldJavaHomeWithoutJavaIsAConfigErrorOfOneLine() throws Exception {
+    copyCheckout();
+    ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/herald").toString(), "--version").redirectErrorStream(true);
+    pb.environment().put("HERALD_NO_BUILD", "1");
+    pb.environment().put("HERALD_JAVA_HOME", noJdks.toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(78, p.exitValue(), out);
+    assertEquals("herald: HERALD_JAVA_HOME=" + noJdks + " has no bin/java; set it to a JDK's home, or unset it to let herald"
+        + " find one\n", out);
+  }
+
   @Test void withOnlyJdk17TheClassDataArchiveFollowsTheJarsBothWays() throws Exception {
     Map<String, String> env = Map.of("HERALD_JDK_DIRS", noJdks.toString());
     followsTheJars(env, root.resolve("mail-cli/target/herald.jsa"), "-Xshare:on");
