@@ -3,7 +3,9 @@
 # wall time, against python3 + smtplib doing the same in the same run, and what each JVM option gains.
 # Uses the shared bench harness (lib/timecmd.py: interleaved rounds, medians, per-round paired ratios).
 #
-# usage: mail-cli/bench/run-startup.sh        env: ROUNDS (21), SINK_PORT (2626), BENCH (the shared bench dir)
+# usage: mail-cli/bench/run-startup.sh        env: ROUNDS (21), SINK_PORT (2626), BENCH (the shared bench dir),
+#   JDK25 (a JDK 25+ home; default: the newest under /usr/lib/jvm, as bin/herald finds it; rows skipped without one),
+#   BEFORE (optional: a copy of an older mail-cli/target, herald.jar + lib/, for a before/after row on JDK 17)
 # needs: /usr/sbin/smtp-sink (the bench's setup.sh installs it), python3, a built CLI (bin/herald builds it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,11 +19,21 @@ sink=
 mkdir -p "$out"
 trap 'kill $sink 2>/dev/null || true; wait 2>/dev/null || true; cp "$tmp/sink.log" "$out/sink.log" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-# Builds the jar when there is none, and its AppCDS archive when needed (an existing jar is used as is).
-if [ -f "$root/mail-cli/target/herald.jar" ]; then HERALD_NO_BUILD=1 "$root/bin/herald" --version >/dev/null
-else "$root/bin/herald" --version >/dev/null; fi
+# Builds the jar when there is none, and its start-up caches when needed (an existing jar is used as is):
+# the AppCDS archive of JDK 17 (bin/herald with no newer JDK to find) and the AOT cache of the newest JDK.
+if [ -f "$root/mail-cli/target/herald.jar" ]; then export HERALD_NO_BUILD=1; fi
+HERALD_JDK_DIRS=/nonexistent "$root/bin/herald" --version >/dev/null
+"$root/bin/herald" --version >/dev/null
+unset HERALD_NO_BUILD
 jar=$root/mail-cli/target/herald.jar
 jsa=$root/mail-cli/target/herald.jsa
+aot=$root/mail-cli/target/herald.aot
+if [ -z "${JDK25:-}" ]; then
+  for h in /usr/lib/jvm/*/; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$h/release" 2>/dev/null || true)
+    if [ -n "$v" ] && [ "$v" -ge 25 ]; then JDK25=${h%/}; fi
+  done
+fi
 
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$PORT" 256 >"$tmp/sink.log" 2>&1 &
 sink=$!
@@ -54,11 +66,27 @@ java $C1 $SER -XX:ArchiveClassesAtExit="$tmp/dynamic.jsa" -cp "$jar" dev.herald.
 DYN="-XX:SharedArchiveFile=$tmp/dynamic.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("hi"); } }\n' >"$tmp/Hello.java"
 javac -d "$tmp" "$tmp/Hello.java"
+rows=()
+HERALD17="env HERALD_JDK_DIRS=/nonexistent JAVA_HOME= $root/bin/herald"
+if [ -n "${JDK25:-}" ]; then
+  J25=$JDK25/bin/java
+  rows+=(herald-jdk17-cds "$HERALD17 send --to sink@example.com --subject bench -q")
+  rows+=(java25-plain "$J25 -cp $jar $SEND")
+  rows+=(java25-all-fewjit-aot "$J25 $C1 $FEWJIT $SER -XX:-UsePerfData -XX:AOTCache=$aot -Xlog:aot=off -Xlog:cds=off -cp $jar $SEND")
+  rows+=(java25-hello "$J25 $C1 $SER -XX:-UsePerfData -cp $tmp Hello")
+fi
+if [ -n "${BEFORE:-}" ]; then
+  # The older build's own AppCDS archive, made as bin/herald makes it, in the temporary directory.
+  java $C1 $SER -XX:DumpLoadedClassList="$tmp/before.lst" -cp "$BEFORE/herald.jar" dev.herald.mail.cli.Train >/dev/null 2>&1
+  java $C1 $SER -Xshare:dump -XX:SharedClassListFile="$tmp/before.lst" -XX:SharedArchiveFile="$tmp/before.jsa" \
+    -cp "$BEFORE/herald.jar" >/dev/null 2>&1
+  rows+=(before-java17-all-fewjit "java $C1 $FEWJIT $SER -XX:SharedArchiveFile=$tmp/before.jsa -Xlog:cds=off -XX:-UsePerfData -cp $BEFORE/herald.jar $SEND")
+fi
 {
   echo "## herald send start-up: one message per process (whole-process wall time)"
   echo "- date (UTC): $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- java: $(java -version 2>&1 | head -1); python: $("$PY" --version 2>&1) (the interpreter itself, no shim)"
-  echo "- herald = bin/herald (bash launcher + java $C1 $FEWJIT $SER -XX:-UsePerfData + static AppCDS archive)"
+  echo "- java: $(java -version 2>&1 | head -1)${JDK25:+; newest JDK: $("$JDK25/bin/java" -version 2>&1 | head -1)}; python: $("$PY" --version 2>&1) (the interpreter itself, no shim)"
+  echo "- herald = bin/herald (bash launcher + the newest JDK + java $C1 $FEWJIT $SER -XX:-UsePerfData + its AOT cache (JDK 25+) or static AppCDS archive); herald-jdk17-cds = the same with only JDK 17 to be found"
   echo
   python3 "$BENCH/lib/timecmd.py" --rounds "$ROUNDS" --warmup 2 --baseline python-smtplib --stdin "$BENCH/data/msg-1k.eml" \
     --json "$out/startup.json" --title "one message per process start, seconds (lower is better)" -- \
@@ -66,6 +94,7 @@ javac -d "$tmp" "$tmp/Hello.java"
     herald                "$root/bin/herald send --to sink@example.com --subject bench -q" \
     herald-no-warmup      "env HERALD_JAVA_OPTS=-Dherald.warmup=false $root/bin/herald send --to sink@example.com --subject bench -q" \
     herald-sendmail       "$root/bin/herald sendmail -f bench@example.com sink@example.com" \
+    "${rows[@]}" \
     java-plain            "java -cp $jar $SEND" \
     java-c1               "java $C1 -cp $jar $SEND" \
     java-c1-serial        "java $C1 $SER -cp $jar $SEND" \

@@ -21,20 +21,9 @@ import java.util.Set;
  */
 public final class MailModule extends AbstractModule {
   private final Providers providers;
-  private final jakarta.inject.Provider<HeraldConfig> config;
+  private final HeraldConfig config;
 
   public MailModule(Providers providers, HeraldConfig config) {
-    this.providers = Objects.requireNonNull(providers);
-    Objects.requireNonNull(config);
-    this.config = () -> config;
-  }
-
-  /**
-   * With the configuration asked for only when first injected (the {@link MailerFactory} is made
-   * then), so that the injector can be created before the configuration is known: the CLI builds
-   * it on a second thread while the main one parses the command line and reads the config file.
-   */
-  public MailModule(Providers providers, jakarta.inject.Provider<HeraldConfig> config) {
     this.providers = Objects.requireNonNull(providers);
     this.config = Objects.requireNonNull(config);
   }
@@ -48,7 +37,7 @@ public final class MailModule extends AbstractModule {
     providers.credentialSources().forEach((name, f) -> sources.addBinding(name).toInstance(f));
     Multibinder<ProfileAdvisor> advisors = Multibinder.newSetBinder(binder(), ProfileAdvisor.class);
     providers.advisors().forEach(a -> advisors.addBinding().toInstance(a));
-    bind(HeraldConfig.class).toProvider(config);
+    bind(HeraldConfig.class).toInstance(config);
     bind(Providers.class).toInstance(providers);
     // A provider, not the @Inject constructor: a constructor binding makes Guice probe the class
     // path for its Kotlin support, a failed class lookup through every jar (start-up time).
@@ -57,6 +46,6 @@ public final class MailModule extends AbstractModule {
         getProvider(new Key<Map<String, CredentialSourceFactory>>() {});
     Provider<Set<ProfileAdvisor>> advisorSet = getProvider(new Key<Set<ProfileAdvisor>>() {});
     bind(MailerFactory.class).toProvider(() -> new MailerFactory(transportMap.get(), sourceMap.get(), advisorSet.get(),
-        providers.queueTypes(), config.get())).in(Singleton.class);
+        providers.queueTypes(), config)).in(Singleton.class);
   }
 }

@@ -52,10 +52,13 @@ public final class MailerFactory {
     this.config = config;
   }
 
-  /** Without an injector: everything discovered on the class path. */
+  /**
+   * Without an injector: everything discovered on the class path, wired as {@link MailModule} does
+   * (advisors in the order they were found, as Guice's set binding keeps them).
+   */
   public static MailerFactory of(Providers providers, HeraldConfig config) {
     return new MailerFactory(providers.transports(), providers.credentialSources(),
-        Set.copyOf(providers.advisors()), providers.queueTypes(), config);
+        new java.util.LinkedHashSet<>(providers.advisors()), providers.queueTypes(), config);
   }
 
   public HeraldConfig config() { return config; }

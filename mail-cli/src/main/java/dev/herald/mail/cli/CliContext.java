@@ -26,7 +26,6 @@ public final class CliContext {
   private boolean verbose;
   private boolean quiet;
   private Providers providersOfRun;
-  private final Injection injection;
   private final java.util.Set<String> warned = new java.util.HashSet<>();
 
   public CliContext(InputStream in, OutputStream out, OutputStream err, Map<String, String> env,
@@ -37,7 +36,6 @@ public final class CliContext {
     this.env = Map.copyOf(env);
     this.stdinIsTerminal = stdinIsTerminal;
     this.providers = Objects.requireNonNull(providers);
-    this.injection = new Injection(providers);
   }
 
   /** The process's own streams and environment; providers discovered once per process. */
@@ -84,8 +82,8 @@ public final class CliContext {
     return providersOfRun;
   }
 
-  /** The run's one injector (see {@link Injection}). */
-  Injection injection() { return injection; }
+  /** Where {@link #providers()} comes from, for {@link Warmup} to ask ahead on another thread. */
+  Supplier<Providers> providerSource() { return providers; }
 
   public boolean verbose() { return verbose; }
   void verbose(boolean v) { this.verbose = v; }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A training run for the AppCDS archive that bin/herald makes beside the jar
- * ({@code -XX:ArchiveClassesAtExit}): runs what users run most, in-process, so that the classes
+ * A training run for the start-up cache that bin/herald makes beside the jar
+ * (an AppCDS archive, or from JDK 25 an AOT cache): runs what users run most, in-process, so that the classes
  * they load are archived — {@code send} to the outbox, {@code send} and {@code sendmail} over SMTP
  * (plaintext, and STARTTLS with AUTH) to a MockSmtpServer on 127.0.0.1. Nothing leaves the machine.
  */
@@ -18,6 +18,7 @@ public final class Train {
   private Train() {}
 
   public static void main(String[] args) throws Exception {
+    CliContext.system(); // what Main.main loads besides Main.run (StartupRulesIT checks the archive holds it)
     Path dir = Files.createTempDirectory("herald-train");
     try (MockSmtpServer plain = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.NONE).build().start();
          MockSmtpServer tls = MockSmtpServer.builder().tls(MockSmtpServer.TlsMode.STARTTLS).user("me", "pw").build().start()) {
@@ -48,6 +49,8 @@ public final class Train {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     CliContext ctx = new CliContext(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), sink, sink, env,
         false, CliContext::discoverOnce);
+    Thread.setDefaultUncaughtExceptionHandler(new Errors.Uncaught(ctx));
+    Warmup.start(ctx, args); // its thread's classes too, as in a real run
     int code = Main.run(ctx, args);
     if (code != 0) System.err.println("herald: training run '" + String.join(" ", args) + "' exited " + code + ": " + sink);
   }

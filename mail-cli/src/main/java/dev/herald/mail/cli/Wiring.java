@@ -2,17 +2,16 @@ package dev.herald.mail.cli;
 
 import dev.herald.mail.HeraldConfig;
 import dev.herald.mail.InvalidConfigException;
-import dev.herald.mail.MailModule;
 import dev.herald.mail.Mailer;
 import dev.herald.mail.MailerFactory;
 import dev.herald.mail.Profile;
 import dev.herald.mail.spi.TraceListener;
 
 /**
- * The configuration of one run and, on demand, its one injector: the user's file (or
+ * The configuration of one run and, on demand, its {@link MailerFactory}: the user's file (or
  * {@code --config}) with the {@code --set} keys over it, the profile chosen by {@code --profile},
- * {@code $HERALD_PROFILE} or {@code herald.profile}, and a {@link MailerFactory} from
- * {@link MailModule}. The CLI decides nothing about mail here; it only gathers the inputs.
+ * {@code $HERALD_PROFILE} or {@code herald.profile}, and the factory over the providers found on the
+ * class path. The CLI decides nothing about mail here; it only gathers the inputs.
  */
 final class Wiring {
   private final CliContext ctx;
@@ -73,12 +72,13 @@ final class Wiring {
 
   Profile profile() { return config.profile(profileName); }
 
-  /** The factory from this run's injector (created on first use: one per run). */
+  /**
+   * The run's factory (made on first use). Wired by hand rather than by a Guice injector over
+   * {@code MailModule}: that module binds exactly the instances {@link dev.herald.mail.Providers} found, so
+   * the injector added nothing but ~480 classes (Guice, Guava) and a thread's worth of start-up.
+   */
   MailerFactory factory() {
-    if (factory == null) {
-      ctx.providers(); // reports providers that failed to load
-      factory = ctx.injection().factory(config);
-    }
+    if (factory == null) factory = MailerFactory.of(ctx.providers(), config); // providers() reports what failed to load
     return factory;
   }
 
