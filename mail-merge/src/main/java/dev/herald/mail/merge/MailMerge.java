@@ -249,6 +249,8 @@ public final class MailMerge {
     final Map<Integer, RowOutcome> outcomes = new TreeMap<>();
     final Map<String, Integer> rowOfQueueId = new ConcurrentHashMap<>();
     final Map<String, String> replies = new ConcurrentHashMap<>();
+    /** Rows sent before they are stored ({@link Direct}), in row order; their claims' ids are {@code row-N}. */
+    final List<Ready> direct = new ArrayList<>();
     final int total;
     int sentNow;
     long start;
@@ -279,6 +281,9 @@ public final class MailMerge {
   private Result run(Preview preview, Ledger ledger, Outbox box) throws IOException {
     Run run = new Run(ledger, preview.rows());
     for (RowError e : preview.errors()) run.set(new RowOutcome(e.row(), e.recipient(), "", Status.SKIPPED, e.message()), false);
+    // A spool can store a row after its first attempt: the rows go straight to the server, and only those an
+    // attempt does not deliver are stored (deferred or failed). Other stores get every row before it is sent.
+    SpoolOutbox spool = box instanceof SpoolOutbox sp ? sp : null;
     List<Integer> resumed = new ArrayList<>();
     for (Ready r : preview.ready()) {
       if (stopping) break;
@@ -291,9 +296,21 @@ public final class MailMerge {
       }
       String messageId = r.email().messageId().orElseThrow();
       String queueId;
-      if (e != null && e.queueId != null) {
+      if (e != null && e.queueId != null && !e.queueId.isEmpty()) {
         queueId = e.queueId;
         resumed.add(n);
+      } else if (spool != null) {
+        // Not stored, or stored by a run that died before its ledger said so: asked of the spool's keys.
+        Optional<String> stored = spool.idOfKey(key(n));
+        if (stored.isEmpty()) {
+          // Never attempted, or attempted by a run that died before it recorded the outcome: sent (again).
+          run.direct.add(r);
+          run.outcomes.put(n, new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
+          continue;
+        }
+        queueId = stored.get();
+        resumed.add(n);
+        ledger.queued(n, r.hash(), key(n), queueId, messageId, r.recipients());
       } else {
         MessageContent content = r.email().render();
         Outbox.Keyed k = box.enqueue(key(n), Envelope.of(r.email()), content);
@@ -311,7 +328,7 @@ public final class MailMerge {
     }
     run.start = System.nanoTime();
     run.tell();
-    if (!stopping && !run.rowOfQueueId.isEmpty()) deliver(run, box);
+    if (!stopping && (!run.rowOfQueueId.isEmpty() || !run.direct.isEmpty())) deliver(run, spool == null ? box : new Direct(run, spool));
     resolve(run, box);
     run.tell();
     return new Result(batchId, List.copyOf(run.outcomes.values()), stopping, box.describe());
@@ -352,7 +369,7 @@ public final class MailMerge {
   }
 
   private void attempted(Run run, QueuedMessage m, Outcome o) {
-    Integer n = run.rowOfQueueId.get(m.id());
+    Integer n = m.id().startsWith(Direct.PREFIX) ? Integer.valueOf(m.id().substring(Direct.PREFIX.length())) : run.rowOfQueueId.get(m.id());
     if (n == null) return; // another message of a shared queue
     RowOutcome before = run.outcomes.get(n);
     RowOutcome after;
@@ -397,6 +414,98 @@ public final class MailMerge {
         run.set(new RowOutcome(o.row(), o.recipient(), o.messageId(), Status.REFUSED, reasons(m.get().failed(), m.get().lastError())), false);
       }
     }
+  }
+
+  /**
+   * The batch's outbox while it delivers: its rows not yet stored, in front of its spool. A claim takes the
+   * next row (its message rendered here, on the worker's claim-ahead thread, while the previous one is
+   * being sent) after the ledger has noted it, then the spool's due messages. An attempt that delivers the
+   * row stores nothing (the ledger notes the outcome); one that does not stores the row in the spool, under
+   * its key, deferred or failed as that attempt left it. A run killed after the ledger's note and before
+   * the outcome's sends the row again on the next run: at least once, as a queue's worker killed after
+   * a send, and only that row. The rest (inspection, housekeeping) is the spool's.
+   */
+  private final class Direct implements Outbox {
+    static final String PREFIX = "row-";
+    private final Run run;
+    private final SpoolOutbox spool;
+    private int next;
+
+    Direct(Run run, SpoolOutbox spool) {
+      this.run = run;
+      this.spool = spool;
+    }
+
+    private record RowClaim(QueuedMessage message, MessageContent content, Ready ready) implements Claim { }
+
+    @Override public Optional<Claim> claim() {
+      while (true) {
+        Ready r;
+        synchronized (this) {
+          if (stopping || next >= run.direct.size()) break;
+          r = run.direct.get(next++);
+        }
+        int n = r.row().number();
+        Envelope envelope = Envelope.of(r.email());
+        MessageContent content;
+        try {
+          content = r.email().render();
+        } catch (MailException | IllegalArgumentException | IllegalStateException e) {
+          set(new RowOutcome(n, r.recipients(), r.email().messageId().orElse(""), Status.SKIPPED, RowError.of(n, r.recipients(), e)
+              .message()));
+          continue;
+        }
+        String messageId = r.email().messageId().orElseThrow();
+        try {
+          run.ledger.queued(n, r.hash(), key(n), "", messageId, r.recipients());
+        } catch (IOException e) {
+          throw new LocalIoException("cannot write the ledger of batch " + batchId + ": " + e.getMessage(), e);
+        }
+        java.time.Instant now = java.time.Instant.now();
+        return Optional.of(new RowClaim(new QueuedMessage(PREFIX + n, messageId, QueuedMessage.State.ACTIVE, envelope.sender(),
+            envelope.recipients(), List.of(), Map.of(), now, 0, null, null, List.of(), Math.max(0, content.knownSize()), null), content, r));
+      }
+      return spool.claim();
+    }
+
+    @Override public void record(Claim claim, Outcome outcome) {
+      if (!(claim instanceof RowClaim c)) {
+        spool.record(claim, outcome);
+        return;
+      }
+      if (outcome.done()) return;
+      int n = c.ready().row().number();
+      Outbox.Keyed k = spool.enqueueAttempted(key(n), new Envelope(c.message().sender(), c.message().pending()), c.content(), outcome);
+      run.rowOfQueueId.put(k.id(), n);
+      try {
+        run.ledger.queued(n, c.ready().hash(), key(n), k.id(), c.message().messageId(), c.ready().recipients());
+      } catch (IOException e) {
+        // The spool has it under its key: the next run finds it there.
+        throw new LocalIoException("cannot write the ledger of batch " + batchId + ": " + e.getMessage(), e);
+      }
+    }
+
+    private void set(RowOutcome o) {
+      try {
+        run.set(o, false);
+      } catch (IOException e) {
+        throw new LocalIoException("cannot write the ledger of batch " + batchId + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override public String enqueue(Envelope envelope, MessageContent content) { return spool.enqueue(envelope, content); }
+    @Override public String describe() { return spool.describe(); }
+    @Override public void close() { } // the spool is closed by its owner
+    @Override public void renew() { spool.renew(); }
+    @Override public void cleanUp() { spool.cleanUp(); }
+    @Override public int recoverExpired() { return spool.recoverExpired(); }
+    @Override public List<QueuedMessage> list() { return spool.list(); }
+    @Override public Optional<QueuedMessage> find(String id) { return spool.find(id); }
+    @Override public boolean retry(String id) { return spool.retry(id); }
+    @Override public int retryAll() { return spool.retryAll(); }
+    @Override public int flush() { return spool.flush(); }
+    @Override public boolean remove(String id) { return spool.remove(id); }
+    @Override public Stats stats() { return spool.stats(); }
   }
 
   /** The profile's transport, noting each server reply by Message-ID for the report. */
