@@ -32,7 +32,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A mail merge: one {@link MergeTemplate}, rows from {@link MergeData}, one message per row.
@@ -162,34 +166,41 @@ public final class MailMerge {
 
   private Preview check(Map<Integer, Ledger.Entry> known) {
     MergeTemplate template = MergeTemplate.load(templateFile);
-    List<Row> rows = MergeData.read(dataFile);
-    if (limit > 0 && rows.size() > limit) rows = rows.subList(0, limit);
+    List<Row> rows = rows();
     List<Ready> ready = new ArrayList<>();
     List<RowError> errors = new ArrayList<>();
     for (Row row : rows) {
-      MergeTemplate.Rendered r = template.render(row);
-      if (r.error() != null) {
-        errors.add(r.error());
-        continue;
-      }
-      String hash = hash(row);
-      Ledger.Entry e = known.get(row.number());
-      if (e != null && e.hash != null && !hash.equals(e.hash)) {
-        errors.add(new RowError(row.number(), r.recipients(), "changed since batch " + batchId + " queued it for " + e.recipients
-            + "; restore the data file, or send it as a new batch (--batch NAME)", RowError.Kind.CHANGED));
-        continue;
-      }
-      try {
-        Email email = mailer == null ? r.email() : mailer.withDefaults(r.email());
-        String domain = email.from().map(Address::domain).orElse("localhost");
-        email = email.toBuilder().messageId("<" + batchId + "." + row.number() + ".batch@" + domain + ">").build();
-        Envelope.of(email); // a sender and recipients, or a clear error now rather than at the server
-        ready.add(new Ready(row, email, r.recipients(), hash));
-      } catch (MailException | IllegalArgumentException | IllegalStateException ex) {
-        errors.add(RowError.of(row.number(), r.recipients(), ex));
-      }
+      Object p = prepare(template, row, known);
+      if (p instanceof Ready r) ready.add(r);
+      else errors.add((RowError) p);
     }
     return new Preview(batchId, rows.size(), List.copyOf(ready), List.copyOf(errors));
+  }
+
+  private List<Row> rows() {
+    List<Row> rows = MergeData.read(dataFile);
+    return limit > 0 && rows.size() > limit ? rows.subList(0, limit) : rows;
+  }
+
+  /** One row rendered and checked: its {@link Ready} message, or the {@link RowError} that keeps it from being sent. */
+  private Object prepare(MergeTemplate template, Row row, Map<Integer, Ledger.Entry> known) {
+    MergeTemplate.Rendered r = template.render(row);
+    if (r.error() != null) return r.error();
+    String hash = hash(row);
+    Ledger.Entry e = known.get(row.number());
+    if (e != null && e.hash != null && !hash.equals(e.hash)) {
+      return new RowError(row.number(), r.recipients(), "changed since batch " + batchId + " queued it for " + e.recipients
+          + "; restore the data file, or send it as a new batch (--batch NAME)", RowError.Kind.CHANGED);
+    }
+    try {
+      Email email = mailer == null ? r.email() : mailer.withDefaults(r.email());
+      String domain = email.from().map(Address::domain).orElse("localhost");
+      email = email.toBuilder().messageId("<" + batchId + "." + row.number() + ".batch@" + domain + ">").build();
+      Envelope.of(email); // a sender and recipients, or a clear error now rather than at the server
+      return new Ready(row, email, r.recipients(), hash);
+    } catch (MailException | IllegalArgumentException | IllegalStateException ex) {
+      return RowError.of(row.number(), r.recipients(), ex);
+    }
   }
 
   // ------------------------------------------------------------------ send
@@ -217,6 +228,17 @@ public final class MailMerge {
     Objects.requireNonNull(mailer, "MailMerge.builder(…).mailer(…) is needed to send");
     Path dir = directory();
     try (Ledger ledger = Ledger.open(dir)) {
+      if (ledger.entries().isEmpty() && (outbox == null || outbox instanceof SpoolOutbox)) {
+        // A first run: no row can have changed since an earlier one, so rows are sent while the next are rendered.
+        MergeTemplate template = MergeTemplate.load(templateFile);
+        List<Row> rows = rows();
+        SpoolOutbox spool = outbox == null ? ownSpool(dir) : (SpoolOutbox) outbox;
+        try {
+          return stream(template, rows, ledger, spool);
+        } finally {
+          if (outbox == null) spool.close();
+        }
+      }
       Preview preview = check(ledger.entries());
       List<RowError> changed = preview.errors().stream().filter(e -> e.kind() == RowError.Kind.CHANGED).toList();
       if (!changed.isEmpty()) {
@@ -224,7 +246,7 @@ public final class MailMerge {
             + changed.get(0) + "); nothing was sent");
       }
       boolean own = outbox == null;
-      Outbox box = own ? SpoolOutbox.open("batch-" + batchId, dir.resolve("spool"), BATCH_SPOOL_LEASE, Clock.systemUTC(), false) : outbox;
+      Outbox box = own ? ownSpool(dir) : outbox;
       try {
         return run(preview, ledger, box);
       } finally {
@@ -233,6 +255,10 @@ public final class MailMerge {
     } catch (IOException e) {
       throw new LocalIoException("cannot write the ledger of batch " + batchId + " in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private SpoolOutbox ownSpool(Path dir) {
+    return SpoolOutbox.open("batch-" + batchId, dir.resolve("spool"), BATCH_SPOOL_LEASE, Clock.systemUTC(), false);
   }
 
   /** Stops a running {@link #send()}: no new row is queued or sent; messages in hand finish and are recorded. */
@@ -252,6 +278,7 @@ public final class MailMerge {
     /** Rows sent before they are stored ({@link Direct}), in row order; their claims' ids are {@code row-N}. */
     final List<Ready> direct = new ArrayList<>();
     final int total;
+    private final int[] counts = new int[Status.values().length];
     int sentNow;
     long start;
 
@@ -260,15 +287,21 @@ public final class MailMerge {
       this.total = total;
     }
 
+    /** A row's outcome so far, counted as it is set: progress is asked for after every row, and counting them all then took O(rows). */
+    synchronized void put(RowOutcome o) {
+      RowOutcome before = outcomes.put(o.row(), o);
+      if (before != null) counts[before.status().ordinal()]--;
+      counts[o.status().ordinal()]++;
+    }
+
     synchronized void set(RowOutcome o, boolean now) throws IOException {
-      outcomes.put(o.row(), o);
+      put(o);
       if (now && o.status() == Status.SENT) sentNow++;
       if (o.status() != Status.PENDING && o.status() != Status.SKIPPED) ledger.outcome(o.row(), o.status().name(), o.reply());
     }
 
     synchronized Progress progress() {
-      int[] c = new int[Status.values().length];
-      for (RowOutcome o : outcomes.values()) c[o.status().ordinal()]++;
+      int[] c = counts;
       return new Progress(total, c[Status.SENT.ordinal()], c[Status.REFUSED.ordinal()], c[Status.DEFERRED.ordinal()],
           c[Status.SKIPPED.ordinal()], sentNow, Duration.ofNanos(start == 0 ? 0 : System.nanoTime() - start));
     }
@@ -300,17 +333,12 @@ public final class MailMerge {
         queueId = e.queueId;
         resumed.add(n);
       } else if (spool != null) {
-        // Not stored, or stored by a run that died before its ledger said so: asked of the spool's keys.
-        Optional<String> stored = spool.idOfKey(key(n));
-        if (stored.isEmpty()) {
-          // Never attempted, or attempted by a run that died before it recorded the outcome: sent (again).
+        // Never attempted, or attempted by a run that died before it recorded the outcome: sent (again).
+        if (!resumeIfStored(run, spool, r)) {
           run.direct.add(r);
-          run.outcomes.put(n, new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
-          continue;
+          run.put(new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
         }
-        queueId = stored.get();
-        resumed.add(n);
-        ledger.queued(n, r.hash(), key(n), queueId, messageId, r.recipients());
+        continue;
       } else {
         MessageContent content = r.email().render();
         Outbox.Keyed k = box.enqueue(key(n), Envelope.of(r.email()), content);
@@ -319,7 +347,7 @@ public final class MailMerge {
         ledger.queued(n, r.hash(), key(n), queueId, messageId, r.recipients());
       }
       run.rowOfQueueId.put(queueId, n);
-      run.outcomes.put(n, new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
+      run.put(new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
     }
     // A rerun is the user asking for the rest now: rows deferred by an earlier run are made due.
     for (int n : resumed) {
@@ -328,10 +356,90 @@ public final class MailMerge {
     }
     run.start = System.nanoTime();
     run.tell();
-    if (!stopping && (!run.rowOfQueueId.isEmpty() || !run.direct.isEmpty())) deliver(run, spool == null ? box : new Direct(run, spool));
+    if (!stopping && (!run.rowOfQueueId.isEmpty() || !run.direct.isEmpty())) {
+      if (spool == null) {
+        deliver(run, box);
+      } else {
+        BlockingQueue<Object> rows = new LinkedBlockingQueue<>(run.direct);
+        rows.add(Direct.END);
+        Direct direct = new Direct(run, spool, rows);
+        deliver(run, direct);
+        direct.rethrow();
+      }
+    }
+    return finish(run, box);
+  }
+
+  private Result finish(Run run, Outbox box) throws IOException {
     resolve(run, box);
     run.tell();
     return new Result(batchId, List.copyOf(run.outcomes.values()), stopping, box.describe());
+  }
+
+  /**
+   * A first run: a thread renders the rows (a bad one reported as it comes) while the worker sends those
+   * ready, so the batch costs little more than the network. The same ledger lines, keys and outcomes as
+   * {@link #run}.
+   */
+  private Result stream(MergeTemplate template, List<Row> rows, Ledger ledger, SpoolOutbox spool) throws IOException {
+    Run run = new Run(ledger, rows.size());
+    BlockingQueue<Object> prepared = new ArrayBlockingQueue<>(256);
+    Throwable[] failure = new Throwable[1];
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread renderer = new Thread(() -> {
+      try {
+        for (Row row : rows) {
+          Object p = prepare(template, row, Map.of());
+          while (!stopping && !over.get() && !prepared.offer(p, 100, TimeUnit.MILLISECONDS)) { /* the sender is behind */ }
+          if (stopping || over.get()) return;
+        }
+      } catch (RuntimeException | Error | InterruptedException e) {
+        failure[0] = e;
+      } finally {
+        // Always the end: a claim waits for the next row (when stopping, nothing takes rows any more)
+        try {
+          while (!stopping && !over.get() && !prepared.offer(Direct.END, 100, TimeUnit.MILLISECONDS)) { /* full */ }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "herald-batch-render");
+    renderer.setDaemon(true); // it only renders; nothing is lost when it stops
+    run.start = System.nanoTime();
+    renderer.start();
+    run.tell();
+    Direct direct = new Direct(run, spool, prepared);
+    try {
+      deliver(run, direct);
+    } finally {
+      over.set(true); // the worker may have ended before the last row (a row it could not take): no one waits for more
+    }
+    try {
+      renderer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    direct.rethrow();
+    if (failure[0] instanceof RuntimeException e) throw e;
+    if (failure[0] instanceof Error e) throw e;
+    return finish(run, spool);
+  }
+
+  /**
+   * Whether a row not in the ledger is in the spool: stored by a run that died before its ledger said so.
+   * If it is, it is resumed from there (made due if it was deferred) instead of being sent again.
+   */
+  private boolean resumeIfStored(Run run, SpoolOutbox spool, Ready r) throws IOException {
+    int n = r.row().number();
+    Optional<String> stored = spool.idOfKey(key(n));
+    if (stored.isEmpty()) return false;
+    String id = stored.get();
+    String messageId = r.email().messageId().orElseThrow();
+    run.ledger.queued(n, r.hash(), key(n), id, messageId, r.recipients());
+    run.rowOfQueueId.put(id, n);
+    run.put(new RowOutcome(n, r.recipients(), messageId, Status.PENDING, ""));
+    spool.find(id).filter(m -> m.state() == QueuedMessage.State.DEFERRED).ifPresent(m -> spool.retry(id));
+    return true;
   }
 
   private void deliver(Run run, Outbox box) {
@@ -427,25 +535,68 @@ public final class MailMerge {
    */
   private final class Direct implements Outbox {
     static final String PREFIX = "row-";
+    /** After the last row in {@link #rows}. */
+    static final Object END = new Object();
     private final Run run;
     private final SpoolOutbox spool;
-    private int next;
+    private final BlockingQueue<Object> rows;
+    private boolean ended;
 
-    Direct(Run run, SpoolOutbox spool) {
+    /** @param rows {@link Ready} rows and {@link RowError}s, in row order, then {@link #END} */
+    Direct(Run run, SpoolOutbox spool, BlockingQueue<Object> rows) {
       this.run = run;
       this.spool = spool;
+      this.rows = rows;
+    }
+
+    /** The next row, waiting for it to be rendered; null after the last one or once stopping. */
+    private synchronized Object next() {
+      while (!ended && !stopping) {
+        try {
+          Object o = rows.poll(100, TimeUnit.MILLISECONDS);
+          if (o == END) ended = true;
+          else if (o != null) return o;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // a worker closing: its claim-ahead is cancelled
+          return null;
+        }
+      }
+      return null;
     }
 
     private record RowClaim(QueuedMessage message, MessageContent content, Ready ready) implements Claim { }
 
+    private volatile LocalIoException failure;
+
+    /** A row the worker could not take (the ledger could not be written): what ended the run, said after it. */
+    void rethrow() {
+      if (failure != null) throw failure;
+    }
+
     @Override public Optional<Claim> claim() {
-      while (true) {
-        Ready r;
-        synchronized (this) {
-          if (stopping || next >= run.direct.size()) break;
-          r = run.direct.get(next++);
+      try {
+        return nextClaim();
+      } catch (LocalIoException e) {
+        failure = e; // the worker logs it and stops claiming; send() reports it
+        throw e;
+      }
+    }
+
+    private Optional<Claim> nextClaim() {
+      Object item;
+      while ((item = next()) != null) {
+        if (item instanceof RowError e) {
+          set(new RowOutcome(e.row(), e.recipient(), "", Status.SKIPPED, e.message()));
+          continue;
         }
+        Ready r = (Ready) item;
         int n = r.row().number();
+        try {
+          if (resumeIfStored(run, spool, r)) continue;
+        } catch (IOException e) {
+          throw new LocalIoException("cannot write the ledger of batch " + batchId + ": " + e.getMessage(), e);
+        }
+        run.put(new RowOutcome(n, r.recipients(), r.email().messageId().orElseThrow(), Status.PENDING, ""));
         Envelope envelope = Envelope.of(r.email());
         MessageContent content;
         try {
@@ -465,6 +616,7 @@ public final class MailMerge {
         return Optional.of(new RowClaim(new QueuedMessage(PREFIX + n, messageId, QueuedMessage.State.ACTIVE, envelope.sender(),
             envelope.recipients(), List.of(), Map.of(), now, 0, null, null, List.of(), Math.max(0, content.knownSize()), null), content, r));
       }
+      if (Thread.currentThread().isInterrupted()) return Optional.empty(); // a worker closing; the spool's files are not for an interrupted thread
       return spool.claim();
     }
 
