@@ -40,11 +40,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A mail merge: one {@link MergeTemplate}, rows from {@link MergeData}, one message per row.
- * {@link #check()} renders every row and sends nothing; {@link #send()} queues each good row in an
- * {@link Outbox} under a key made of the batch's id and the row's number, then delivers the batch with
- * an {@link OutboxWorker}. Running the same batch again sends nothing twice: rows already queued are
- * not queued again (the outbox keeps their keys after delivery), rows already delivered are reported
- * from the batch's ledger, and what is left is delivered. {@link #stop()} (from another thread, e.g. on
+ * {@link #check()} renders every row and sends nothing; {@link #send()} delivers each good row with an
+ * {@link OutboxWorker}. With a {@link SpoolOutbox} (the batch's own, by default) a row goes straight to
+ * the server, noted in the batch's ledger before and after its send, and only a row that an attempt
+ * does not deliver is stored in the spool, under a key made of the batch's id and the row's number;
+ * another {@link Outbox} gets every row under its key first. Running the same batch again sends nothing
+ * twice: rows already delivered are reported from the ledger, rows a queue holds are taken from there
+ * (it keeps their keys after delivery), and what is left is delivered. {@link #stop()} (from another thread, e.g. on
  * Ctrl-C) finishes the messages in hand, records them, and returns.
  *
  * <pre>{@code
