@@ -274,7 +274,7 @@ public final class MailMerge {
 
   private final class Run {
     final Ledger ledger;
-    final Map<Integer, RowOutcome> outcomes = new TreeMap<>();
+    private final Map<Integer, RowOutcome> outcomes = new TreeMap<>();
     final Map<String, Integer> rowOfQueueId = new ConcurrentHashMap<>();
     final Map<String, String> replies = new ConcurrentHashMap<>();
     /** Rows sent before they are stored ({@link Direct}), in row order; their claims' ids are {@code row-N}. */
@@ -295,6 +295,11 @@ public final class MailMerge {
       if (before != null) counts[before.status().ordinal()]--;
       counts[o.status().ordinal()]++;
     }
+
+    // Read under the lock too: rows are added while others are sent (a first run), and a TreeMap read during a put may miss.
+    synchronized RowOutcome get(int row) { return outcomes.get(row); }
+
+    synchronized List<RowOutcome> all() { return List.copyOf(outcomes.values()); }
 
     synchronized void set(RowOutcome o, boolean now) throws IOException {
       put(o);
@@ -375,7 +380,7 @@ public final class MailMerge {
   private Result finish(Run run, Outbox box) throws IOException {
     resolve(run, box);
     run.tell();
-    return new Result(batchId, List.copyOf(run.outcomes.values()), stopping, box.describe());
+    return new Result(batchId, run.all(), stopping, box.describe());
   }
 
   /**
@@ -461,7 +466,7 @@ public final class MailMerge {
       // Rows another worker holds (or held when it died: its lease runs out) are waited for.
       boolean held = false;
       for (Map.Entry<String, Integer> q : run.rowOfQueueId.entrySet()) {
-        if (run.outcomes.get(q.getValue()).status() != Status.PENDING) continue;
+        if (run.get(q.getValue()).status() != Status.PENDING) continue;
         Optional<QueuedMessage> m = box.find(q.getKey());
         if (m.isPresent() && (m.get().state() == QueuedMessage.State.ACTIVE || m.get().state() == QueuedMessage.State.QUEUED)) {
           held = true;
@@ -481,7 +486,7 @@ public final class MailMerge {
   private void attempted(Run run, QueuedMessage m, Outcome o) {
     Integer n = m.id().startsWith(Direct.PREFIX) ? Integer.valueOf(m.id().substring(Direct.PREFIX.length())) : run.rowOfQueueId.get(m.id());
     if (n == null) return; // another message of a shared queue
-    RowOutcome before = run.outcomes.get(n);
+    RowOutcome before = run.get(n);
     RowOutcome after;
     if (!o.pending().isEmpty()) {
       after = new RowOutcome(n, before.recipient(), before.messageId(), Status.DEFERRED, String.valueOf(o.error()));
@@ -511,7 +516,7 @@ public final class MailMerge {
   /** Rows the worker did not report on (another worker sent them, or a run died before its ledger line): asked of the queue. */
   private void resolve(Run run, Outbox box) throws IOException {
     for (Map.Entry<String, Integer> q : run.rowOfQueueId.entrySet()) {
-      RowOutcome o = run.outcomes.get(q.getValue());
+      RowOutcome o = run.get(q.getValue());
       if (o.status() != Status.PENDING) continue;
       Optional<QueuedMessage> m = box.find(q.getKey());
       if (m.isEmpty() && box.removedByKey(key(o.row()))) {
