@@ -196,6 +196,34 @@ class MailMergeIT {
     assertEquals(0, second.messages().size(), "nothing sent again");
   }
 
+  @Test void rowsGoStraightToTheServerAndOnlyARowAnAttemptDidNotDeliverIsStoredThenTheNextRunDeliversItOnce() throws Exception {
+    MockSmtpServer first = server();
+    first.script(at(Stage.RCPT).forRecipient("student2@example.net").reply(451, "4.7.1 try again later"));
+    Path data = csv(dir, 5, Map.of());
+    MailMerge m1 = merge(template(TEMPLATE), data, mailer(first)).build();
+    MailMerge.Result r1 = m1.send();
+    assertEquals(4, r1.count(Status.SENT));
+    assertEquals(Status.DEFERRED, r1.outcomes().get(1).status());
+    Path spoolDir = m1.directory().resolve("spool");
+    // A delivered row costs the spool no file (no entry, no key): that is what lets a batch keep up with a plain loop.
+    try (var keys = Files.list(spoolDir.resolve("keys"))) {
+      assertEquals(List.of("herald-batch-" + m1.batchId() + "-2"), keys.map(p -> p.getFileName().toString()).toList());
+    }
+    try (dev.herald.mail.queue.SpoolOutbox spool = dev.herald.mail.queue.SpoolOutbox.open(spoolDir)) {
+      List<dev.herald.mail.queue.QueuedMessage> stored = spool.list();
+      assertEquals(1, stored.size(), stored.toString());
+      assertEquals(dev.herald.mail.queue.QueuedMessage.State.DEFERRED, stored.get(0).state());
+      assertEquals(1, stored.get(0).attempts(), "the attempt made before it was stored counts");
+      assertEquals(List.of("student2@example.net"), stored.get(0).pending());
+    }
+    MockSmtpServer second = server();
+    MailMerge.Result r2 = merge(template(TEMPLATE), data, mailer(second)).build().send();
+    assertEquals(5, r2.count(Status.SENT));
+    assertEquals(1, second.messages().size(), "only the deferred row is sent again");
+    assertEquals(List.of("student2@example.net"), second.messages().get(0).envelope().recipients());
+    assertEquals(4, first.messages().size());
+  }
+
   @Test void aRecipientTheServerRefusesIsReportedWithTheReplyAndTheOthersGo() throws Exception {
     MockSmtpServer server = server();
     server.script(at(Stage.RCPT).forRecipient("student2@example.net").reply(550, "5.1.1 No such user"));

@@ -148,11 +148,14 @@ public final class SpoolOutbox implements Outbox {
   // ------------------------------------------------------------------ enqueue
 
   @Override public String enqueue(Envelope envelope, MessageContent content) {
-    return store(newId(), null, envelope, content);
+    return store(newId(), null, envelope, content, null);
   }
 
-  /** Writes the entry to tmp/ID (the caller's key, if any, in its header) and renames it into queued/. */
-  private String store(String id, String key, Envelope envelope, MessageContent content) {
+  /**
+   * Writes the entry to tmp/ID (the caller's key, if any, in its header) and renames it into queued/, or,
+   * with the outcome of an attempt made before it was stored, into deferred/ or failed/ as {@link #record} would.
+   */
+  private String store(String id, String key, Envelope envelope, MessageContent content, Outcome attempted) {
     Path entry = tmp.resolve(id);
     try {
       ensureCreated();
@@ -165,9 +168,14 @@ public final class SpoolOutbox implements Outbox {
         prefix = ("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII);
       }
       Instant now = clock.instant();
-      QueuedMessage m = new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(),
-          Map.of(), now, 0, null, null, List.of(stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)"),
-          0, null);
+      String queuedLine = stamp(now) + " queued for " + envelope.recipients().size() + " recipient(s)";
+      QueuedMessage m = attempted == null
+          ? new QueuedMessage(id, messageId, State.QUEUED, envelope.sender(), envelope.recipients(), List.of(), Map.of(), now, 0,
+              null, null, List.of(queuedLine), 0, null)
+          : new QueuedMessage(id, messageId, attempted.pending().isEmpty() ? State.FAILED : State.DEFERRED, envelope.sender(),
+              attempted.pending(), attempted.accepted(), attempted.failed(), now, 1, attempted.nextAttempt(), attempted.error(),
+              List.of(queuedLine, stamp(now) + " attempt 1: " + attempted.summary()), 0, null);
+      Path target = dir(m.state());
       try (FileChannel ch = FileChannel.open(entry, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         out.write(header(m, key, content.has8bit(), content.requiresSmtpUtf8()));
@@ -177,13 +185,14 @@ public final class SpoolOutbox implements Outbox {
         if (fsync) ch.force(true);
       }
       // tmp/ is not synced: the name that must survive is the one in queued/, and syncing queued/ makes the rename durable.
-      Files.move(entry, queued.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(entry, target.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       if (fsync) {
         try {
-          syncQueued();
+          if (target == queued) syncQueued();
+          else Durable.syncDirectory(target);
         } catch (IOException e) {
-          // Visible but maybe not durable: take it back out of queued/, so that "nothing was queued" is true.
-          if (!Durable.rename(queued.resolve(id), entry)) return id; // a worker has claimed it already: it is queued
+          // Visible but maybe not durable: take it back out, so that "nothing was queued" is true.
+          if (!Durable.rename(target.resolve(id), entry)) return id; // a worker has claimed it already: it is queued
           throw e;
         }
       }
@@ -219,6 +228,28 @@ public final class SpoolOutbox implements Outbox {
   //                a crash between the rename and the marker finds the entry instead of storing it again
 
   @Override public Keyed enqueue(String key, Envelope envelope, MessageContent content) {
+    return keyed(key, id -> store(id, key, envelope, content, null));
+  }
+
+  /**
+   * Stores under a key, at most once as {@link #enqueue(String, Envelope, MessageContent)} does, a message
+   * that was attempted once already before it was stored, with that attempt's outcome: deferred until
+   * {@link Outcome#nextAttempt()} for its pending recipients (never again to the accepted ones), or
+   * failed, with the reasons, when none is pending. A batch sends its rows straight away and stores
+   * only those an attempt did not deliver ({@code dev.herald:mail-merge}).
+   *
+   * @param envelope the envelope of that attempt
+   * @throws IllegalArgumentException when the outcome delivered to every recipient: there is nothing to store
+   * @throws LocalIoException when the message cannot be stored; nothing is left half-written
+   */
+  public Keyed enqueueAttempted(String key, Envelope envelope, MessageContent content, Outcome attempt) {
+    if (attempt.done()) throw new IllegalArgumentException("every recipient of " + key + " accepted it: nothing to store");
+    return keyed(key, id -> store(id, key, envelope, content, attempt));
+  }
+
+  private interface Store { void store(String id); }
+
+  private Keyed keyed(String key, Store how) {
     checkKey(key);
     synchronized (keyLock) { // a JVM may hold one file lock per file: keyed enqueues of this process take turns
       try {
@@ -244,7 +275,7 @@ public final class SpoolOutbox implements Outbox {
           ch.truncate(0);
           ch.write(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)), 0);
           if (fsync) ch.force(true);
-          store(id, key, envelope, content);
+          how.store(id);
           writeMarker(key, id);
           Files.deleteIfExists(lockFile);
           return new Keyed(id, true);

@@ -49,6 +49,38 @@ class SpoolOutboxKeyTest {
     assertFalse(spool.removedByKey("b-row-2"), "delivered, not removed");
   }
 
+  @Test void aMessageAttemptedBeforeItWasStoredWaitsForItsPendingRecipientsOnlyWithThatAttemptInItsHistory() throws Exception {
+    SpoolOutbox spool = spool();
+    Instant later = Instant.now().plus(Duration.ofMinutes(10));
+    Outcome first = new Outcome(List.of("ann@example.net"), List.of("bob@example.net"), Map.of("eve@example.net", "550 5.1.1 no such user"),
+        later, "bob@example.net: 451 4.7.1 try again later", "accepted by test for 1 recipient(s)");
+    Outbox.Keyed k = spool.enqueueAttempted("b-row-7",
+        SpoolOutboxTest.envelope("ann@example.net", "bob@example.net", "eve@example.net"), message(), first);
+    assertTrue(k.created());
+    assertEquals(List.of(k.id()), ls(dir.resolve("deferred")));
+    assertEquals(Optional.empty(), spool.claim(), "not due before its next attempt");
+    QueuedMessage m = spool.find(k.id()).orElseThrow();
+    assertEquals(QueuedMessage.State.DEFERRED, m.state());
+    assertEquals(1, m.attempts());
+    assertEquals(List.of("bob@example.net"), m.pending());
+    assertEquals(List.of("ann@example.net"), m.delivered());
+    assertEquals(Map.of("eve@example.net", "550 5.1.1 no such user"), m.failed());
+    assertEquals(later, m.nextAttempt());
+    assertTrue(m.history().get(1).endsWith("attempt 1: accepted by test for 1 recipient(s)"), m.history().toString());
+    assertFalse(spool.enqueueAttempted("b-row-7", SpoolOutboxTest.envelope("bob@example.net"), message(), first).created(),
+        "a key is stored once");
+    assertFalse(spool.enqueue("b-row-7", SpoolOutboxTest.envelope("bob@example.net"), message()).created());
+    assertTrue(spool.retry(k.id()));
+    Outbox.Claim c = spool.claim().orElseThrow();
+    assertEquals(List.of("bob@example.net", "eve@example.net"), c.message().pending(), "the retry is for the others, never ann");
+
+    Outbox.Keyed refused = spool.enqueueAttempted("b-row-8", SpoolOutboxTest.envelope("eve@example.net"), message(),
+        new Outcome(List.of(), List.of(), Map.of("eve@example.net", "550 no"), null, "550 no", "failed permanently: 550 no"));
+    assertEquals(List.of(refused.id()), ls(dir.resolve("failed")));
+    assertThrows(IllegalArgumentException.class, () -> spool.enqueueAttempted("b-row-9", SpoolOutboxTest.envelope("bob@example.net"),
+        message(), new Outcome(List.of("bob@example.net"), List.of(), Map.of(), null, null, "ok")), "delivered: nothing to store");
+  }
+
   @Test void theSameKeyTwiceStoresOneMessage() throws Exception {
     SpoolOutbox spool = spool();
     Outbox.Keyed first = spool.enqueue("batch1-row-1", SpoolOutboxTest.envelope("bob@example.net"), message());

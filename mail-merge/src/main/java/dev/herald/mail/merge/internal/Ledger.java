@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * A batch's own record of its rows, {@code ledger.tsv} in the batch's directory: one line when a row is
- * queued (its data's hash, key, queue id, Message-ID, recipients) and one per outcome. Append-only; a
- * torn last line (power loss) is ignored. The queue's key markers, not this file, are what keep a row
- * from being queued twice; the ledger says what became of each row after the queue forgot it.
+ * queued (its data's hash, key, queue id, Message-ID, recipients; an empty queue id when the row is sent
+ * straight away, before it is stored anywhere) and one per outcome. Append-only; a torn last line (power
+ * loss) is ignored. The queue's key markers, not this file, are what keep a stored row from being
+ * stored twice; the ledger says what became of each row after the queue forgot it, or without it.
  * {@code lock} is held while a batch runs, so two runs of one batch cannot interleave.
  */
 public final class Ledger implements AutoCloseable {

@@ -21,8 +21,9 @@ import java.util.concurrent.Future;
 
 /**
  * Not a test: benchmarks/run-queue.sh runs it. Against an SMTP sink on 127.0.0.1:PORT, per round:
- * direct {@code Mailer.send} on one connection; enqueue to a spool (every message fsync'd) from one
- * thread and from four; the spool drained by one worker thread on one connection. Each message is
+ * enqueue to a spool (every message fsync'd) from one thread; direct {@code Mailer.send} on one
+ * connection; the spool drained by one worker thread on one connection; direct again (the drain's
+ * ratio is to the mean of the two direct runs around it); enqueue from four threads. Each message is
  * built and rendered afresh, as an application would. Prints one JSON line per round, then medians.
  *
  * <p>With {@code --jdbc URL} (a PostgreSQL database, user {@code postgres}), the same for the jdbc
@@ -93,14 +94,20 @@ public final class QueueBench {
         .text("A message of about a kilobyte. ".repeat(30)).build();
   }
 
-  private static double[] round(Mailer mailer, Path parent, int n, int round) throws Exception {
+  /** Direct Mailer.send of n messages on one connection, msgs/s. */
+  private static double direct(Mailer mailer, int n) {
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) mailer.send(email(i));
-    double direct = n / seconds(t0);
+    return n / seconds(t0);
+  }
 
+  private static double[] round(Mailer mailer, Path parent, int n, int round) throws Exception {
     Path dir = Files.createTempDirectory(parent, "spool");
     SpoolOutbox spool = SpoolOutbox.open("bench", dir, Duration.ofMinutes(5), Clock.systemUTC());
-    double[] q = measure(spool, mailer, n);
+    double[] before = new double[1];
+    double[] q = measure(spool, mailer, n, () -> before[0] = direct(mailer, n));
+    // The drain is bracketed by two direct runs; its ratio is to their mean, so that a drift of the machine's load weighs on both.
+    double direct = (before[0] + direct(mailer, n)) / 2;
     double enqueue1 = q[0], drain = q[1], enqueue4 = q[2];
     for (var m : spool.list()) spool.remove(m.id());
     deleteTree(dir);
@@ -116,13 +123,14 @@ public final class QueueBench {
    * On one store: enqueue n messages from one thread, drain them with one worker thread, then enqueue
    * n more from four threads (left in the store). Returns {enqueue 1 thread, drain, enqueue 4 threads} in msgs/s.
    */
-  private static double[] measure(dev.herald.mail.queue.Outbox box, Mailer mailer, int n) throws Exception {
+  private static double[] measure(dev.herald.mail.queue.Outbox box, Mailer mailer, int n, Runnable beforeDrain) throws Exception {
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Email e = mailer.withDefaults(email(i));
       box.enqueue(Envelope.of(e), e.render());
     }
     double enqueue1 = n / seconds(t0);
+    if (beforeDrain != null) beforeDrain.run();
     t0 = System.nanoTime();
     OutboxWorker.builder(box, mailer).threads(1).schedule(RetrySchedule.DEFAULT).build().runOnce();
     double drain = n / seconds(t0);
@@ -150,7 +158,7 @@ public final class QueueBench {
     try (dev.herald.mail.queue.JdbcOutbox box = dev.herald.mail.queue.JdbcOutbox.open("bench", url,
         () -> java.sql.DriverManager.getConnection(url, "postgres", ""), Duration.ofMinutes(5), 4)) {
       box.stats();
-      double[] q = measure(box, mailer, n);
+      double[] q = measure(box, mailer, n, null);
       double enqueue1 = q[0], drain = q[1], enqueue4 = q[2];
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
            java.sql.Statement s = c.createStatement()) {
