@@ -31,11 +31,15 @@ public final class TestCertificates {
       Path ks = dir.resolve(name + ".p12");
       Path pem = dir.resolve(name + ".pem");
       if (!Files.exists(ks)) {
+        Path work = Files.createTempDirectory(dir, name + "-");
+        Path wks = work.resolve(ks.getFileName());
+        Path wpem = work.resolve(pem.getFileName());
         run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-            "-dname", "CN=" + name, "-ext", "SAN=" + san, "-storetype", "PKCS12", "-keystore", ks.toString(),
+            "-dname", "CN=" + name, "-ext", "SAN=" + san, "-storetype", "PKCS12", "-keystore", wks.toString(),
             "-storepass", PASSWORD, "-keypass", PASSWORD);
-        run("-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD,
-            "-file", pem.toString());
+        run("-exportcert", "-rfc", "-alias", "server", "-keystore", wks.toString(), "-storepass", PASSWORD,
+            "-file", wpem.toString());
+        publish(work, ks, pem);
       }
       return new TestCertificates(ks, pem);
     } catch (IOException | InterruptedException e) {
@@ -62,14 +66,22 @@ public final class TestCertificates {
       Path caPem = dir.resolve(name + "-ca.pem");
       Path ks = dir.resolve(name + ".p12");
       if (!Files.exists(ks)) {
+        // Made in a work directory and published key store last: a run killed half-way (a keytool
+        // timeout under load) must not leave files that the next run takes for a finished set.
+        Path work = Files.createTempDirectory(dir, name + "-");
+        Path finalKs = ks;
+        Path finalCaPem = caPem;
+        ca = work.resolve(ca.getFileName());
+        caPem = work.resolve(caPem.getFileName());
+        ks = work.resolve(ks.getFileName());
         run("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
             "-dname", "CN=" + name + " test CA", "-ext", "bc:c", "-storetype", "PKCS12", "-keystore", ca.toString(),
             "-storepass", PASSWORD, "-keypass", PASSWORD);
         run("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-file", caPem.toString());
         run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
             "-dname", "CN=" + name, "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        Path csr = dir.resolve(name + ".csr");
-        Path signed = dir.resolve(name + "-signed.pem");
+        Path csr = work.resolve(name + ".csr");
+        Path signed = work.resolve(name + "-signed.pem");
         run("-certreq", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", csr.toString());
         List<String> gencert = new java.util.ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", ca.toString(),
             "-storepass", PASSWORD, "-infile", csr.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "SAN=" + san));
@@ -77,11 +89,24 @@ public final class TestCertificates {
         run(gencert.toArray(new String[0]));
         run("-importcert", "-noprompt", "-alias", "ca", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", caPem.toString());
         run("-importcert", "-alias", "server", "-keystore", ks.toString(), "-storepass", PASSWORD, "-file", signed.toString());
+        publish(work, finalKs, finalCaPem);
+        ks = finalKs;
+        caPem = finalCaPem;
       }
       return new TestCertificates(ks, caPem);
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("keytool failed", e);
     }
+  }
+
+  /** Moves the PEM and then the key store (whose presence means "done") out of {@code work}. */
+  private static void publish(Path work, Path ks, Path pem) throws IOException {
+    Files.move(work.resolve(pem.getFileName()), pem, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(work.resolve(ks.getFileName()), ks, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    try (var left = Files.list(work)) {
+      for (Path f : (Iterable<Path>) left::iterator) Files.delete(f); // the CA's key store, the request
+    }
+    Files.delete(work);
   }
 
   private static void run(String... args) throws IOException, InterruptedException {
