@@ -108,4 +108,5 @@ fi
     python-floor          "$PY -c pass"
 } | tee "$out/startup.md"
 # The results are committed: keep this machine's paths out of them.
-sed -i -e "s#$PY#python3#g" -e "s#$root/\.\./shared/#../shared/#g" -e "s#$root/##g" -e "s#${TMPDIR:-/tmp}/[^ \"]*#<tmp>#g" "$out/startup.json" "$out/startup.md"
+bench_abs=$(cd "$BENCH" && pwd -P)
+sed -i -e "s#$PY#python3#g" -e "s#$bench_abs/#<shared>/bench/#g" -e "s#$BENCH/#<shared>/bench/#g" -e "s#$root/\.\./shared/#../shared/#g" -e "s#$root/##g" -e "s#${TMPDIR:-/tmp}/[^ \"]*#<tmp>#g" "$out/startup.json" "$out/startup.md"
